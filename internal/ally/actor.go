@@ -84,7 +84,7 @@ func (s Scope) Valid() bool { return slices.Contains(AllScopes, s) }
 var roleScopes = map[Role][]Scope{
 	RoleOwner:   AllScopes,
 	RoleAdmin:   AllScopes,
-	RoleManager: {ScopePartnersRead, ScopePartnersWrite, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead, ScopeAuditRead},
+	RoleManager: {ScopePartnersRead, ScopePartnersWrite, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead},
 	RoleViewer:  {ScopePartnersRead, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead},
 }
 

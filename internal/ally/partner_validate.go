@@ -118,6 +118,8 @@ func (f *PartnerFields) Validate(creating bool) error {
 	}
 	if f.PortalAccess != nil {
 		v.Check(f.PortalAccess.Valid(), "portalAccess", "must be RESTRICTED_USERS or RESTRICTED_DOMAINS")
+		// Introw's contract: the access mode is published with a template.
+		v.Check(f.ExperienceTemplateID != nil && *f.ExperienceTemplateID != "", "portalAccess", "can only be set together with experienceTemplateId")
 	}
 	if f.Categories != nil {
 		v.Check(len(*f.Categories) <= MaxCategories, "categories", "must hold at most 50 categories")
