@@ -8,7 +8,9 @@ import (
 
 var tiers = &catalog[ally.Tier, ally.TierFields]{
 	kind: "tier", prefix: ally.PrefixTier, read: ally.ScopeTiersRead, write: ally.ScopeTiersWrite,
-	find:     func(ctx context.Context, r ally.Reader, id string) (*ally.Tier, error) { return r.FindTierByID(ctx, id) },
+	find: func(ctx context.Context, r ally.Reader, id string) (*ally.Tier, error) {
+		return r.FindTierByID(ctx, id)
+	},
 	list:     func(ctx context.Context, r ally.Reader) ([]*ally.Tier, error) { return r.FindTiers(ctx) },
 	validate: (*ally.TierFields).Validate,
 	apply: func(t *ally.Tier, f *ally.TierFields, c changes) {
@@ -16,21 +18,23 @@ var tiers = &catalog[ally.Tier, ally.TierFields]{
 		setIf(c, "rank", &t.Rank, f.Rank)
 		setIf(c, "pricePerLeadCents", &t.PricePerLeadCents, f.PricePerLeadCents)
 	},
-	meta: func(t *ally.Tier) meta { return meta{&t.ID, &t.CreatedAt, &t.UpdatedAt, &t.Version} },
+	meta:   func(t *ally.Tier) meta { return meta{&t.ID, &t.CreatedAt, &t.UpdatedAt, &t.Version} },
 	create: func(ctx context.Context, tx ally.Tx, t *ally.Tier) error { return tx.CreateTier(ctx, t) },
 	update: func(ctx context.Context, tx ally.Tx, t *ally.Tier) error { return tx.UpdateTier(ctx, t) },
 }
 
 var phases = &catalog[ally.Phase, ally.PhaseFields]{
 	kind: "phase", prefix: ally.PrefixPhase, read: ally.ScopePhasesRead, write: ally.ScopePhasesWrite,
-	find:     func(ctx context.Context, r ally.Reader, id string) (*ally.Phase, error) { return r.FindPhaseByID(ctx, id) },
+	find: func(ctx context.Context, r ally.Reader, id string) (*ally.Phase, error) {
+		return r.FindPhaseByID(ctx, id)
+	},
 	list:     func(ctx context.Context, r ally.Reader) ([]*ally.Phase, error) { return r.FindPhases(ctx) },
 	validate: (*ally.PhaseFields).Validate,
 	apply: func(p *ally.Phase, f *ally.PhaseFields, c changes) {
 		setIf(c, "name", &p.Name, f.Name)
 		setIf(c, "position", &p.Position, f.Position)
 	},
-	meta: func(p *ally.Phase) meta { return meta{&p.ID, &p.CreatedAt, &p.UpdatedAt, &p.Version} },
+	meta:   func(p *ally.Phase) meta { return meta{&p.ID, &p.CreatedAt, &p.UpdatedAt, &p.Version} },
 	create: func(ctx context.Context, tx ally.Tx, p *ally.Phase) error { return tx.CreatePhase(ctx, p) },
 	update: func(ctx context.Context, tx ally.Tx, p *ally.Phase) error { return tx.UpdatePhase(ctx, p) },
 }
