@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/allyprm/ally/internal/demo"
+)
+
+func demoCommand() *command {
+	var seed uint64
+	return &command{
+		name:     "demo",
+		synopsis: "[--seed N]",
+		summary:  "fill the database with a demo dataset (safe to run again)",
+		usesDB:   true,
+		quiet:    true,
+		flags: func(fs *flag.FlagSet) {
+			fs.Uint64Var(&seed, "seed", demo.DefaultSeed, "random seed; the same seed gives the same data")
+		},
+		run: func(ctx context.Context, m *Main) error {
+			res, err := demo.Seed(ctx, m.app, seed)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "demo data ready: %d tiers, %d phases, %d experience templates, %d staff users, %d partners (%d new)\n",
+				res.Tiers, res.Phases, res.Templates, len(res.Users), res.PartnersCreated+res.PartnersFound, res.PartnersCreated)
+			fmt.Fprintf(m.Stdout, "\nstaff users, all with the password %s:\n", demo.Password)
+			w := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+			for _, u := range res.Users {
+				fmt.Fprintf(w, "  %s\t%s\t%s\n", u.Email, u.Role, u.Name)
+			}
+			return w.Flush()
+		},
+	}
+}

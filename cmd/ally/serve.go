@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/allyprm/ally/internal/server"
+)
+
+func serveCommand() *command {
+	return &command{
+		name:    "serve",
+		summary: "run the HTTP server: API at /api/v1, /healthz, /readyz, /metrics",
+		usesDB:  true,
+		run:     func(ctx context.Context, m *Main) error { return m.serve(ctx) },
+	}
+}
+
+// serve starts the HTTP server and returns once it listens; Execute waits
+// for a signal and Close drains it.
+func (m *Main) serve(ctx context.Context) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewDBStatsCollector(m.db.SQLDB(), m.db.Engine()))
+	m.server = server.New(server.Config{
+		Addr:            m.cfg.Addr,
+		Logger:          m.log,
+		ShutdownTimeout: m.cfg.ShutdownTimeout,
+		Ready:           m.app.Ready,
+		Routes:          m.routes,
+		Registry:        reg,
+	})
+	if err := m.server.Open(); err != nil {
+		return err
+	}
+	if !m.cfg.BaseURLSet {
+		m.cfg.BaseURL = m.server.URL() // the real port when ALLY_ADDR asked for port 0
+	}
+	m.log.Info("listening on "+m.server.URL(), "addr", m.server.Addr(), "baseURL", m.cfg.BaseURL,
+		"database", m.db.Engine(), "version", buildVersion().Version)
+	m.log.Debug("configuration", "config", m.cfg)
+	return nil
+}
