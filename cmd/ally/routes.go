@@ -2,10 +2,18 @@ package main
 
 import (
 	"net/http"
+
+	"github.com/allyprm/ally/internal/api"
 )
 
 // routes registers the application's routes beside the server's own
-// (/healthz, /readyz, /metrics): the API now; the admin UI and portal later.
+// (/healthz, /readyz, /metrics): the API under /api/v1 now; the admin UI
+// and the partner portal later.
 func (m *Main) routes(mux *http.ServeMux) {
-	// api.Register(mux, m.app, api.Config{...}) lands with internal/api.
+	api.Register(mux, m.app, api.Config{
+		Logger:    m.log,
+		Version:   buildVersion().Version,
+		RateLimit: m.cfg.APIRate,
+		RateBurst: m.cfg.APIBurst,
+	})
 }
