@@ -27,6 +27,18 @@ func TestNewIDSortsByTime(t *testing.T) {
 	}
 }
 
+func TestNewIDSortsWithinAMillisecond(t *testing.T) {
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = ally.NewID(ally.PrefixAudit)
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i] <= ids[i-1] {
+			t.Fatalf("id %d %s does not sort after %s", i, ids[i], ids[i-1])
+		}
+	}
+}
+
 func TestActorCan(t *testing.T) {
 	key := ally.Actor{Kind: ally.ActorAPIKey, Scopes: []ally.Scope{ally.ScopePartnersRead}}
 	viewer := ally.Actor{Kind: ally.ActorStaff, Role: ally.RoleViewer}

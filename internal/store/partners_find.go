@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/allyprm/ally/internal/ally"
+)
+
+// partnerSelect reads partners with their owner and manager in one query.
+const partnerSelect = `SELECT p.id, p.name, p.domain, p.website, p.logo_url, p.phone,
+	p.description, p.status, p.archived_from, p.tier_id, p.phase_id, p.owner_id, p.manager_id,
+	p.champion_contact_id, p.primary_contact_id, p.experience_template_id, p.portal_access,
+	p.categories, p.external_id, p.external_id_type, p.external_company_id,
+	p.partner_crm_properties, p.company_crm_properties, p.custom_properties,
+	p.last_activity_at, p.created_at, p.updated_at, p.version,
+	o.email, o.name, m.email, m.name
+	FROM partners p
+	LEFT JOIN users o ON o.id = p.owner_id
+	LEFT JOIN users m ON m.id = p.manager_id`
+
+// FindPartnerByID returns the partner with id, or ally.ErrNotFound.
+func (q queries) FindPartnerByID(ctx context.Context, id string) (*ally.Partner, error) {
+	return q.findPartner(ctx, "find partner", `p.id = $1`, id)
+}
+
+// FindPartnerByExternalID returns the partner with the CRM id, or ally.ErrNotFound.
+func (q queries) FindPartnerByExternalID(ctx context.Context, externalID string) (*ally.Partner, error) {
+	if externalID == "" {
+		return nil, ally.ErrNotFound
+	}
+	return q.findPartner(ctx, "find partner by external id", `p.external_id = $1`, externalID)
+}
+
+// FindPartnerByDomain returns the partner at domain (compared normalized),
+// or ally.ErrNotFound.
+func (q queries) FindPartnerByDomain(ctx context.Context, domain string) (*ally.Partner, error) {
+	domain = ally.NormalizeDomain(domain)
+	if domain == "" {
+		return nil, ally.ErrNotFound
+	}
+	return q.findPartner(ctx, "find partner by domain", `p.domain = $1`, domain)
+}
+
+func (q queries) findPartner(ctx context.Context, op, cond, arg string) (*ally.Partner, error) {
+	return findOne(q.queryRow(ctx, partnerSelect+` WHERE `+cond, arg), scanPartner, op)
+}
+
+// FindPartners returns up to f.Limit (default 50) partners after f.After in
+// id order. Each filter has an index ending in id, so a page costs the same
+// however deep it is; there is no COUNT.
+func (q queries) FindPartners(ctx context.Context, f ally.PartnerFilter) ([]*ally.Partner, error) {
+	query, args := partnerListQuery(f)
+	return findAll(ctx, q, query, args, scanPartner, "find partners")
+}
+
+// partnerListQuery builds the list query for f with numbered placeholders.
+func partnerListQuery(f ally.PartnerFilter) (string, []any) {
+	var w where
+	// key is the id column the page is ordered and cut by. With a category it
+	// is the category index's partner_id, so the page is one range of
+	// (category, partner_id) read in order and stopped at the limit.
+	key, join := "p.id", ""
+	if f.Category != "" {
+		key, join = "pc.partner_id", " JOIN partner_categories pc ON pc.partner_id = p.id"
+		w.add("pc.category = " + w.arg(f.Category))
+	}
+	if f.Status != "" {
+		w.add("p.status = " + w.arg(string(f.Status)))
+	}
+	if f.TierID != "" {
+		w.add("p.tier_id = " + w.arg(f.TierID))
+	}
+	if f.PhaseID != "" {
+		w.add("p.phase_id = " + w.arg(f.PhaseID))
+	}
+	if f.OwnerID != "" {
+		w.add("p.owner_id = " + w.arg(f.OwnerID))
+	}
+	if f.VisibleTo != "" {
+		// Two index ranges OR-ed; the planner sorts their union, which is
+		// as large as the user's book of partners, not the whole table.
+		u := w.arg(f.VisibleTo)
+		w.add("(p.owner_id = " + u + " OR p.manager_id = " + u + ")")
+	}
+	if f.Query != "" {
+		// name_lower and domain are both lowercase already, so LIKE compares
+		// the same way on SQLite (ASCII case-insensitive) and PostgreSQL.
+		// A substring cannot use an index: this walks the id order, filtering.
+		x := w.arg("%" + likeEscape(strings.ToLower(f.Query)) + "%")
+		w.add("(p.name_lower LIKE " + x + ` ESCAPE '\' OR p.domain LIKE ` + x + ` ESCAPE '\')`)
+	}
+	if f.After != "" {
+		w.add(key + " > " + w.arg(f.After))
+	}
+	return partnerSelect + join + w.clause() + " ORDER BY " + key + " LIMIT " + w.arg(pageLimit(f.Limit)), w.args
+}
+
+// where collects AND-ed conditions and their arguments, numbering
+// placeholders in the order arguments are added.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return "$" + strconv.Itoa(len(w.args))
+}
+
+func (w *where) add(cond string) { w.conds = append(w.conds, cond) }
+
+func (w *where) clause() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// likeEscape makes s match literally inside a LIKE pattern with ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// scanPartner reads one row of partnerSelect.
+func scanPartner(s scanner) (*ally.Partner, error) {
+	var (
+		p                                                ally.Partner
+		domain, tier, phase, owner, manager, champion    sql.NullString
+		primary, template, externalID                    sql.NullString
+		status, archivedFrom, access                     string
+		cats, partnerCRM, companyCRM, custom             string
+		lastActivity, created, updated                   sql.NullInt64
+		ownerEmail, ownerName, managerEmail, managerName sql.NullString
+	)
+	err := s.Scan(&p.ID, &p.Name, &domain, &p.Website, &p.LogoURL, &p.Phone,
+		&p.Description, &status, &archivedFrom, &tier, &phase, &owner, &manager,
+		&champion, &primary, &template, &access,
+		&cats, &externalID, &p.ExternalIDType, &p.ExternalCompanyID,
+		&partnerCRM, &companyCRM, &custom,
+		&lastActivity, &created, &updated, &p.Version,
+		&ownerEmail, &ownerName, &managerEmail, &managerName)
+	if err != nil {
+		return nil, err
+	}
+	p.Domain, p.TierID, p.PhaseID = domain.String, tier.String, phase.String
+	p.OwnerID, p.ManagerID = owner.String, manager.String
+	p.ChampionContactID, p.PrimaryContactID = champion.String, primary.String
+	p.ExperienceTemplateID, p.ExternalID = template.String, externalID.String
+	p.Status, p.ArchivedFrom = ally.PartnerStatus(status), ally.PartnerStatus(archivedFrom)
+	p.PortalAccess = ally.PortalAccess(access)
+	p.LastActivityAt, p.CreatedAt, p.UpdatedAt = fromMillis(lastActivity), fromMillis(created), fromMillis(updated)
+	for _, d := range []struct {
+		src string
+		dst any
+	}{{cats, &p.Categories}, {partnerCRM, &p.PartnerCRMProperties}, {companyCRM, &p.CompanyCRMProperties}, {custom, &p.CustomProperties}} {
+		if err := json.Unmarshal([]byte(d.src), d.dst); err != nil {
+			return nil, fmt.Errorf("decode partner %s: %w", p.ID, err)
+		}
+	}
+	if owner.Valid {
+		p.Owner = &ally.UserRef{ID: owner.String, Email: ownerEmail.String, Name: ownerName.String}
+	}
+	if manager.Valid {
+		p.Manager = &ally.UserRef{ID: manager.String, Email: managerEmail.String, Name: managerName.String}
+	}
+	return &p, nil
+}
