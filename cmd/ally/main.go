@@ -113,6 +113,8 @@ func (m *Main) Close() error {
 	if m.db != nil {
 		if err := m.db.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("closing database: %w", err))
+		} else {
+			m.log.Info("database closed")
 		}
 		m.db = nil
 	}

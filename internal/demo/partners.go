@@ -82,7 +82,7 @@ func (s *seeder) partnerFields(r *rand.Rand, i int, c company) (ally.PartnerFiel
 		Name:        ptr(c.name),
 		Domain:      ptr(domain),
 		Website:     ptr("https://www." + domain),
-		Phone:       ptr(fmt.Sprintf("%s %03d %04d", callingCode(c.country), 200+r.IntN(700), r.IntN(10000))),
+		Phone:       ptr(fmt.Sprintf("%s %d %03d %04d", callingCode(c.country), 20+r.IntN(970), r.IntN(1000), r.IntN(10000))),
 		Description: ptr(fmt.Sprintf("%s is a %s %s working mostly with %s customers.", c.name, describe(c.category), inCountry(c.country), strings.ToLower(industry))),
 		Status:      &status,
 		TierID:      ptr(tier.ID),

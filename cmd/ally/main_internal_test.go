@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// The Main type boots in-process too: ParseFlags, Run, then Close, as
+// main does around a signal.
+func TestMainInProcess(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"ALLY_DATA_DIR": t.TempDir(), "ALLY_ADDR": "127.0.0.1:0", "ALLY_LOG_LEVEL": "warn"}
+	var stdout, stderr bytes.Buffer
+	m := &Main{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+	if err := m.ParseFlags([]string{"serve"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	resp, err := http.Get(m.server.URL() + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "ok\n" {
+		t.Errorf("healthz: %d %q", resp.StatusCode, body)
+	}
+	if err := m.Close(); err != nil {
+		t.Errorf("close: %v", err)
+	}
+	if _, err := http.Get(m.cfg.BaseURL + "/healthz"); err == nil {
+		t.Error("still serving after Close")
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("warnings at start: %s", stderr.String())
+	}
+}
+
+func TestExecuteExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		env  map[string]string
+		code int
+		err  string
+	}{
+		{[]string{"help"}, nil, 0, ""},
+		{nil, nil, 2, "ally: no command given\n"},
+		{[]string{"nope"}, nil, 2, "ally: unknown command \"nope\"\n"},
+		{[]string{"migrate"}, map[string]string{"ALLY_ADDR": "x"}, 1, "ally: ALLY_ADDR: \"x\" is not host:port\n"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		m := &Main{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return tt.env[k] }}
+		code := m.Execute(context.Background(), tt.args)
+		if code != tt.code {
+			t.Errorf("%v: exit %d, want %d", tt.args, code, tt.code)
+		}
+		if tt.err != "" && !strings.HasSuffix(stderr.String(), tt.err) {
+			t.Errorf("%v: stderr ends %q, want %q", tt.args, stderr.String(), tt.err)
+		}
+	}
+}
