@@ -43,7 +43,11 @@ func runTests(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	bin := filepath.Join(dir, "ally")
-	build := exec.Command("go", "build", "-o", bin, ".")
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race") // a data race in the real process fails the test too
+	}
+	build := exec.Command("go", append(args, ".")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building ally:", err)
@@ -219,6 +223,9 @@ func (b backend) serve(t *testing.T, extraEnv ...string) *proc {
 	}()
 	t.Cleanup(func() {
 		p.kill()
+		if strings.Contains(p.logs.String(), "WARNING: DATA RACE") {
+			t.Error("the race detector found a data race in ally serve")
+		}
 		if t.Failed() {
 			t.Logf("ally serve logs:\n%s", p.logs)
 		}
