@@ -83,13 +83,6 @@ func (l *Loader) Load(getenv func(string) string) (*Config, error) {
 	return c, nil
 }
 
-// FromEnv loads the configuration from the environment alone.
-func FromEnv(getenv func(string) string) (*Config, error) {
-	fs := flag.NewFlagSet("ally", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	return Bind(fs).Load(getenv)
-}
-
 // finish fills the defaults that depend on other settings and checks combinations.
 func (c *Config) finish() error {
 	if c.BaseURL == "" {
