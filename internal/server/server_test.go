@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -173,9 +174,17 @@ func TestGracefulClose(t *testing.T) {
 	<-started
 	closed := make(chan error, 1)
 	go func() { closed <- s.Close() }()
-	time.Sleep(100 * time.Millisecond)
-	if _, err := http.Get(s.URL() + "/healthz"); err == nil {
-		t.Error("server still accepts connections while draining")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", s.Addr(), time.Second)
+		if err != nil {
+			break // no longer accepting
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("server still accepts connections while draining")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	close(release)
 	if r := <-got; r.err != nil || r.body != "done" {
