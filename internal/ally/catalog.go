@@ -92,5 +92,5 @@ func validateCatalogName(v *Validator, name *string, creating bool) {
 	}
 	*name = strings.TrimSpace(*name)
 	n := utf8.RuneCountInString(*name)
-	v.Check(n >= 1 && n <= 100, "name", "must be 1 to 100 characters")
+	v.Check(n >= 1 && n <= 100 && PlainText(*name), "name", "must be 1 to 100 characters of text")
 }

@@ -3,6 +3,7 @@ package ally
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -92,6 +93,24 @@ func (f *PartnerFields) Normalize() {
 // creating requires a name. Call Normalize first.
 func (f *PartnerFields) Validate(creating bool) error {
 	var v Validator
+	texts := []struct {
+		field string
+		s     *string
+	}{
+		{"name", f.Name}, {"domain", f.Domain}, {"website", f.Website}, {"logoUrl", f.LogoURL},
+		{"phone", f.Phone}, {"description", f.Description}, {"tierId", f.TierID}, {"phaseId", f.PhaseID},
+		{"partnerOwnerId", f.OwnerID}, {"managerId", f.ManagerID}, {"championContactId", f.ChampionContactID},
+		{"primaryContactId", f.PrimaryContactID}, {"experienceTemplateId", f.ExperienceTemplateID},
+		{"externalId", f.ExternalID}, {"externalIdType", f.ExternalIDType}, {"externalCompanyId", f.ExternalCompanyID},
+	}
+	for _, t := range texts {
+		if t.s != nil && !PlainText(*t.s) {
+			v.Add(t.field, "must be UTF-8 text without NUL characters")
+		}
+	}
+	if f.Categories != nil && slices.ContainsFunc(*f.Categories, func(c string) bool { return !PlainText(c) }) {
+		v.Add("categories", "must be UTF-8 text without NUL characters")
+	}
 	if f.Name == nil {
 		v.Check(!creating, "name", "is required")
 	} else {
@@ -159,6 +178,10 @@ func validateProperties(v *Validator, field string, m *map[string]any) {
 			v.Add(field, "property name %q must be 1 to 100 letters, digits, _ . or -", truncate(k, 40))
 			return
 		}
+		if !PlainText(k) || !plainValue(val) {
+			v.Add(field, "property %q must be UTF-8 text without NUL characters", truncate(k, 40))
+			return
+		}
 		switch x := val.(type) {
 		case nil, bool, float64, string:
 			if s, ok := x.(string); ok {
@@ -179,6 +202,26 @@ func validateProperties(v *Validator, field string, m *map[string]any) {
 		size += len(k)
 	}
 	v.Check(size <= MaxPropertyBytes, field, "must be at most 64 KiB in all")
+}
+
+// PlainText reports whether s is valid UTF-8 without NUL: what every text
+// column on both engines can store (PostgreSQL refuses NUL and bad UTF-8).
+func PlainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+func plainValue(val any) bool {
+	switch x := val.(type) {
+	case string:
+		return PlainText(x)
+	case []any:
+		for _, e := range x {
+			if s, ok := e.(string); ok && !PlainText(s) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func truncate(s string, n int) string {

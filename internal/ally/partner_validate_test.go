@@ -183,3 +183,23 @@ func TestNewAPIKeyValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestPartnerFieldsRefuseNULAndBadUTF8(t *testing.T) {
+	tests := []struct {
+		f    ally.PartnerFields
+		want string
+	}{
+		{ally.PartnerFields{Name: ptr("a\x00b")}, "name"},
+		{ally.PartnerFields{Description: ptr("bad \xff")}, "description"},
+		{ally.PartnerFields{ExternalID: ptr("\x00")}, "externalId"},
+		{ally.PartnerFields{Categories: &[]string{"ok", "n\x00"}}, "categories"},
+		{ally.PartnerFields{CustomProperties: &map[string]any{"k": "v\x00"}}, "customProperties"},
+		{ally.PartnerFields{CustomProperties: &map[string]any{"k": []any{"\xff"}}}, "customProperties"},
+	}
+	for _, tt := range tests {
+		got := fieldsOf(t, tt.f.Validate(false))
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("want an error on %s, got %v", tt.want, got)
+		}
+	}
+}

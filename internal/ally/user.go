@@ -49,7 +49,7 @@ func (u *NewUser) Validate() error {
 	u.Email = NormalizeEmail(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
 	v.Check(ValidEmail(u.Email), "email", "must be a valid e-mail address")
-	v.Check(utf8.RuneCountInString(u.Name) <= 200, "name", "must be at most 200 characters")
+	v.Check(utf8.RuneCountInString(u.Name) <= 200 && PlainText(u.Name), "name", "must be at most 200 characters of text")
 	v.Check(u.Role.Valid(), "role", "must be owner, admin, manager or viewer")
 	v.Check(utf8.RuneCountInString(u.Password) >= MinPasswordLen && len(u.Password) <= 1024, "password", "must be at least 12 characters")
 	return v.Err()
@@ -82,7 +82,7 @@ func (k *NewAPIKey) Validate() error {
 	var v Validator
 	k.Name = strings.TrimSpace(k.Name)
 	n := utf8.RuneCountInString(k.Name)
-	v.Check(n >= 1 && n <= 100, "name", "must be 1 to 100 characters")
+	v.Check(n >= 1 && n <= 100 && PlainText(k.Name), "name", "must be 1 to 100 characters of text")
 	for _, s := range k.Scopes {
 		if !s.Valid() {
 			v.Add("scopes", "unknown scope %q", truncate(string(s), 40))

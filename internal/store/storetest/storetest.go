@@ -20,10 +20,17 @@ import (
 // for example postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
 const PostgresURLEnv = "ALLY_TEST_POSTGRES_URL"
 
+// RequirePostgresEnv, when set to 1 (CI sets it), makes a missing
+// ALLY_TEST_POSTGRES_URL fail the tests instead of silently testing SQLite only.
+const RequirePostgresEnv = "ALLY_REQUIRE_POSTGRES"
+
 // Engines returns the engines to test on: "sqlite", and "postgres" when
 // ALLY_TEST_POSTGRES_URL is set.
 func Engines(tb testing.TB) []string {
 	tb.Helper()
+	if os.Getenv(RequirePostgresEnv) == "1" && os.Getenv(PostgresURLEnv) == "" {
+		tb.Fatalf("storetest: %s=1 but %s is not set", RequirePostgresEnv, PostgresURLEnv)
+	}
 	if os.Getenv(PostgresURLEnv) != "" {
 		return []string{store.EngineSQLite, store.EnginePostgres}
 	}
