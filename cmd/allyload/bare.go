@@ -49,8 +49,13 @@ func runBare(args []string) error {
 		}
 		db.SetMaxOpenConns(n)
 		db.SetMaxIdleConns(n)
+		// Prepared once, as Ally's store prepares its hot reads.
+		stmt, err := db.Prepare("SELECT * FROM partners WHERE id = $1")
+		if err != nil {
+			return err
+		}
 		mux.HandleFunc("GET /partners/{id}", func(w http.ResponseWriter, r *http.Request) {
-			rows, err := db.QueryContext(r.Context(), "SELECT * FROM partners WHERE id = $1", r.PathValue("id"))
+			rows, err := stmt.QueryContext(r.Context(), r.PathValue("id"))
 			if err != nil {
 				http.Error(w, err.Error(), 500)
 				return

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -17,6 +18,24 @@ func BenchmarkGetPartner(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if r := e.do("GET", path, nil); r.status != http.StatusOK {
+			b.Fatalf("status %d", r.status)
+		}
+	}
+}
+
+// BenchmarkListPartners is one GET /api/v1/partners?limit=50 page of
+// partners with CRM properties: the list read and its rendering.
+func BenchmarkListPartners(b *testing.B) {
+	e := newEnv(b, "sqlite", api.Config{})
+	for i := range 60 {
+		e.createPartner(map[string]any{"name": fmt.Sprintf("Partner %d", i), "domain": fmt.Sprintf("p%d.example", i),
+			"categories": []string{"Reseller"}, "status": "active",
+			"partnerObjectCrmProperties": map[string]any{"industry": "Software", "country": "BE", "employeeCount": 40},
+			"companyCrmProperties":       map[string]any{"domain": fmt.Sprintf("p%d.example", i)}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := e.do("GET", "/api/v1/partners?status=active&limit=50", nil); r.status != http.StatusOK {
 			b.Fatalf("status %d", r.status)
 		}
 	}
