@@ -17,7 +17,8 @@ demo:
 bench:
 	go test -run '^$$' -bench . ./...
 
-# The load generator against a running server.
+# The load command: seeds 100,000 partners, starts ally serve and two bare
+# ceiling servers, and prints req/s and p50/p99 with ratios (docs/benchmarks.md).
 load:
 	go run ./cmd/allyload
 
