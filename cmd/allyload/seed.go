@@ -59,8 +59,9 @@ func seed(ctx context.Context, cfg store.Config, n int) ([]string, error) {
 	// Fresh statistics on PostgreSQL, as autovacuum would have on a database
 	// that has run a while; otherwise the measurement races the first
 	// automatic ANALYZE. Not on SQLite: Ally never analyzes it, and with
-	// statistics SQLite re-plans the partner read on every call (measured:
-	// half the GET rate), so the numbers would describe a setup nobody runs.
+	// statistics the API's GET ran at half the rate here (the bare SELECT did
+	// not change; cause not yet found), so the numbers would describe a
+	// setup nobody runs.
 	if db.Engine() == store.EnginePostgres {
 		if _, err := db.SQLDB().ExecContext(ctx, "ANALYZE"); err != nil {
 			return nil, fmt.Errorf("analyze: %w", err)
