@@ -63,11 +63,13 @@ func (f *PhaseFields) Validate(creating bool) error {
 	return v.Err()
 }
 
-// ExperienceTemplate says which portal sections a partner sees. Later
-// releases give it sections; for now it has a name.
+// ExperienceTemplate says which portal sections a partner sees and, for the
+// Partner Profile, which properties show, in order, and which are editable.
 type ExperienceTemplate struct {
 	ID        string
 	Name      string
+	Sections  Sections
+	Profile   []ProfileField
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Version   int64
@@ -75,14 +77,39 @@ type ExperienceTemplate struct {
 
 // ExperienceTemplateFields are the writable fields of a template; nil means not given.
 type ExperienceTemplateFields struct {
-	Name *string
+	Name     *string
+	Sections *Sections
+	Profile  *[]ProfileField
 }
 
-// Validate checks the given fields; creating requires a name.
+// Validate checks the given fields; creating requires a name. Whether a
+// profile key names an existing property is checked where definitions are at hand.
 func (f *ExperienceTemplateFields) Validate(creating bool) error {
 	var v Validator
 	validateCatalogName(&v, f.Name, creating)
+	if f.Profile != nil {
+		seen := map[string]bool{}
+		for _, pf := range *f.Profile {
+			switch {
+			case seen[pf.Key]:
+				v.Add("profile", "property %q is listed twice", truncate(pf.Key, 40))
+			case pf.Editable && isCoreKey(pf.Key) && !PartnerEditableCore(pf.Key):
+				v.Add("profile", "%s is read-only for partners", pf.Key)
+			}
+			seen[pf.Key] = true
+		}
+		v.Check(len(*f.Profile) <= 200, "profile", "must list at most 200 properties")
+	}
 	return v.Err()
+}
+
+func isCoreKey(key string) bool {
+	for _, p := range CoreProperties {
+		if p.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func validateCatalogName(v *Validator, name *string, creating bool) {

@@ -1,6 +1,8 @@
 package ally
 
 import (
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -137,8 +139,40 @@ type PartnerFilter struct {
 	Category string
 	OwnerID  string
 	Query    string // case-insensitive substring of name or domain
-	// VisibleTo limits the list to partners a restricted staff user owns or manages.
+	// VisibleTo limits the list to partners a restricted staff user owns,
+	// manages or was granted.
 	VisibleTo string
-	After     string // keyset cursor: the last id of the previous page
-	Limit     int
+	// InactiveBefore keeps partners whose last activity (portal sign-in or
+	// timeline entry) is before this time or never happened: "going quiet".
+	InactiveBefore time.Time
+	Sort           string // SortCreated (default), SortName or SortUpdated
+	After          string // keyset cursor from PartnerCursor of the previous page's last row
+	Limit          int
+}
+
+// Partner list orders.
+const (
+	SortCreated = ""         // oldest first (id order)
+	SortName    = "name"     // by name, case-insensitive
+	SortUpdated = "-updated" // most recently updated first
+)
+
+// PartnerCursor is the keyset cursor after p in the given order. The store
+// reads it back with SplitPartnerCursor.
+func PartnerCursor(p *Partner, sort string) string {
+	switch sort {
+	case SortName:
+		return strings.ToLower(p.Name) + "\x00" + p.ID
+	case SortUpdated:
+		return strconv.FormatInt(p.UpdatedAt.UnixMilli(), 10) + "\x00" + p.ID
+	}
+	return p.ID
+}
+
+// SplitPartnerCursor returns the sort key and id of a cursor made by PartnerCursor.
+func SplitPartnerCursor(cursor string) (key, id string) {
+	if k, i, ok := strings.Cut(cursor, "\x00"); ok {
+		return k, i
+	}
+	return "", cursor
 }

@@ -31,6 +31,30 @@ type Reader interface {
 	FindAuditEvents(ctx context.Context, f AuditFilter) ([]*AuditEvent, error)
 
 	FindIdempotencyRecord(ctx context.Context, keyID, idemKey string) (*IdempotencyRecord, error)
+
+	FindContactByID(ctx context.Context, id string) (*Contact, error)
+	// FindPortalContactByEmail returns the contact with portal access (not off) at email.
+	FindPortalContactByEmail(ctx context.Context, email string) (*Contact, error)
+	// FindContacts returns one partner's contacts (or every contact with an
+	// e-mail) in id order after f.After.
+	FindContacts(ctx context.Context, f ContactFilter) ([]*Contact, error)
+
+	FindSessionByTokenHash(ctx context.Context, hash string) (*Session, error)
+	FindTokenByHash(ctx context.Context, hash string) (*Token, error)
+	// CountLoginFailures counts failures recorded for key since the given time.
+	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+
+	FindGrants(ctx context.Context, userID string) ([]*Grant, error)
+	FindPartnerGrants(ctx context.Context, partnerID string) ([]*Grant, error)
+
+	FindPropertyDefinitions(ctx context.Context) ([]*PropertyDefinition, error)
+	FindPropertyDefinitionByID(ctx context.Context, id string) (*PropertyDefinition, error)
+
+	// FindSettings returns the stored settings, or zero Settings when none were saved.
+	FindSettings(ctx context.Context) (*Settings, error)
+
+	FindActivities(ctx context.Context, f ActivityFilter) ([]*Activity, error)
+	FindNotifications(ctx context.Context, recipientKind ActorKind, recipientID string, limit int) ([]*Notification, error)
 }
 
 // Tx is one write transaction. Everything written through it commits or
@@ -64,6 +88,51 @@ type Tx interface {
 	ReclaimIdempotencyKey(ctx context.Context, r *IdempotencyRecord, staleBefore time.Time) (bool, error)
 	CompleteIdempotencyKey(ctx context.Context, r *IdempotencyRecord) error
 	DeleteIdempotencyKey(ctx context.Context, keyID, idemKey string) error
+
+	// UpdateUser writes u when the stored version is u.Version (ErrVersionMismatch
+	// otherwise), incrementing it: name, role, disabled, password hash, TOTP,
+	// notifications, last sign-in.
+	UpdateUser(ctx context.Context, u *User) error
+
+	CreateContact(ctx context.Context, c *Contact) error
+	// UpdateContact writes every field of c when the version matches, incrementing it.
+	UpdateContact(ctx context.Context, c *Contact) error
+	DeleteContact(ctx context.Context, id string) error
+
+	CreateSession(ctx context.Context, s *Session) error
+	// TouchSession sets last_seen_at (and clears TOTPPending when asked).
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteSessionsOf ends every session of a subject except keepID ("" for none).
+	DeleteSessionsOf(ctx context.Context, kind ActorKind, subjectID, keepID string) error
+	// DeleteExpiredSessions removes sessions past their absolute expiry or idle since before idleBefore.
+	DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) (int, error)
+
+	CreateToken(ctx context.Context, t *Token) error
+	// UseToken marks an unused, unexpired token used and returns it; a used,
+	// expired or unknown token is ErrNotFound. Single use holds across nodes.
+	UseToken(ctx context.Context, hash string, purpose TokenPurpose, now time.Time) (*Token, error)
+	// DeleteTokensOf removes a subject's unused tokens of purpose (revoking an invite).
+	DeleteTokensOf(ctx context.Context, purpose TokenPurpose, subjectKind ActorKind, subjectID string) error
+
+	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	ClearLoginFailures(ctx context.Context, key string) error
+
+	CreateGrant(ctx context.Context, g *Grant) error
+	DeleteGrant(ctx context.Context, userID, partnerID string) error
+
+	CreatePropertyDefinition(ctx context.Context, p *PropertyDefinition) error
+	UpdatePropertyDefinition(ctx context.Context, p *PropertyDefinition) error
+	DeletePropertyDefinition(ctx context.Context, id string) error
+
+	SaveSettings(ctx context.Context, s *Settings) error
+
+	CreateActivity(ctx context.Context, a *Activity) error
+	CreateNotification(ctx context.Context, n *Notification) error
+	MarkNotificationsRead(ctx context.Context, recipientKind ActorKind, recipientID string) error
+
+	// Enqueue adds a job that runs after this transaction commits.
+	Enqueue(ctx context.Context, j *Job) error
 }
 
 // Store is the database: reads outside a transaction, and Write for a transaction.
@@ -73,6 +142,14 @@ type Store interface {
 	Write(ctx context.Context, fn func(Tx) error) error
 	// TouchAPIKey records that a key was used; best effort, outside any transaction.
 	TouchAPIKey(ctx context.Context, id string, at time.Time) error
+	// ClaimJobs locks up to n due jobs for worker until lockedUntil and counts
+	// an attempt on each; on PostgreSQL several nodes never claim the same job.
+	ClaimJobs(ctx context.Context, worker string, n int, now, lockedUntil time.Time) ([]*Job, error)
+	// CompleteJob marks a claimed job done.
+	CompleteJob(ctx context.Context, id string, at time.Time) error
+	// RetryJob releases a failed job to run again at runAt, or marks it failed
+	// for good when it has used its attempts.
+	RetryJob(ctx context.Context, id string, runAt time.Time, lastError string) error
 	Ping(ctx context.Context) error
 	Close() error
 }

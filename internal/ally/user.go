@@ -15,9 +15,34 @@ type User struct {
 	Role         Role
 	PasswordHash string
 	Disabled     bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Version      int64
+	// TOTPSecret is the base32 TOTP key; TOTPEnabled once a code confirmed it.
+	TOTPSecret    string
+	TOTPEnabled   bool
+	Notifications map[string]bool
+	LastSignInAt  time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Version       int64
+}
+
+// UserFields are what an admin may change on a staff user; nil means not given.
+type UserFields struct {
+	Name     *string
+	Role     *Role
+	Disabled *bool
+}
+
+// Validate checks the given fields.
+func (f *UserFields) Validate() error {
+	var v Validator
+	if f.Name != nil {
+		*f.Name = strings.TrimSpace(*f.Name)
+		v.Check(utf8.RuneCountInString(*f.Name) <= 200 && PlainText(*f.Name), "name", "must be at most 200 characters of text")
+	}
+	if f.Role != nil {
+		v.Check(f.Role.Valid(), "role", "must be owner, admin, manager or viewer")
+	}
+	return v.Err()
 }
 
 // NewUser is what creating a staff user takes.

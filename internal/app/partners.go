@@ -33,7 +33,7 @@ func (a *App) Partners(ctx context.Context, actor ally.Actor, f ally.PartnerFilt
 	if err != nil {
 		return ally.Page[*ally.Partner]{}, err
 	}
-	return ally.NewPage(ps, want, func(p *ally.Partner) string { return p.ID }), nil
+	return ally.NewPage(ps, want, func(p *ally.Partner) string { return ally.PartnerCursor(p, f.Sort) }), nil
 }
 
 // findVisiblePartner resolves an id or externalId and hides partners the actor may not see behind 404.
