@@ -88,3 +88,15 @@ type SMTPSettings struct {
 	Password string `json:"password"`
 	From     string `json:"from"`
 }
+
+// File is an uploaded file (a partner logo) kept in the database, so every
+// node serves it. ContentType was sniffed from the bytes, never taken from the client.
+type File struct {
+	ID          string
+	ContentType string
+	Data        []byte
+	CreatedAt   time.Time
+}
+
+// PrefixFile is the prefix of file ids.
+const PrefixFile = "file_"

@@ -64,6 +64,8 @@ const (
 	ScopePhasesWrite    Scope = "phases:write"
 	ScopeTemplatesRead  Scope = "experience-templates:read"
 	ScopeTemplatesWrite Scope = "experience-templates:write"
+	ScopeContactsRead   Scope = "contacts:read"
+	ScopeContactsWrite  Scope = "contacts:write"
 	ScopeUsersRead      Scope = "users:read"
 	ScopeAuditRead      Scope = "audit:read"
 )
@@ -72,7 +74,7 @@ const (
 var AllScopes = []Scope{
 	ScopePartnersRead, ScopePartnersWrite, ScopeTiersRead, ScopeTiersWrite,
 	ScopePhasesRead, ScopePhasesWrite, ScopeTemplatesRead, ScopeTemplatesWrite,
-	ScopeUsersRead, ScopeAuditRead,
+	ScopeContactsRead, ScopeContactsWrite, ScopeUsersRead, ScopeAuditRead,
 }
 
 // Valid reports whether s is a known scope.
@@ -84,8 +86,8 @@ func (s Scope) Valid() bool { return slices.Contains(AllScopes, s) }
 var roleScopes = map[Role][]Scope{
 	RoleOwner:   AllScopes,
 	RoleAdmin:   AllScopes,
-	RoleManager: {ScopePartnersRead, ScopePartnersWrite, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead},
-	RoleViewer:  {ScopePartnersRead, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead},
+	RoleManager: {ScopePartnersRead, ScopePartnersWrite, ScopeContactsRead, ScopeContactsWrite, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead},
+	RoleViewer:  {ScopePartnersRead, ScopeContactsRead, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead},
 }
 
 // Can reports whether the actor holds scope s.

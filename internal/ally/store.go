@@ -55,6 +55,8 @@ type Reader interface {
 
 	FindActivities(ctx context.Context, f ActivityFilter) ([]*Activity, error)
 	FindNotifications(ctx context.Context, recipientKind ActorKind, recipientID string, limit int) ([]*Notification, error)
+
+	FindFile(ctx context.Context, id string) (*File, error)
 }
 
 // Tx is one write transaction. Everything written through it commits or
@@ -130,6 +132,8 @@ type Tx interface {
 	CreateActivity(ctx context.Context, a *Activity) error
 	CreateNotification(ctx context.Context, n *Notification) error
 	MarkNotificationsRead(ctx context.Context, recipientKind ActorKind, recipientID string) error
+
+	CreateFile(ctx context.Context, f *File) error
 
 	// Enqueue adds a job that runs after this transaction commits.
 	Enqueue(ctx context.Context, j *Job) error
