@@ -80,12 +80,7 @@ func (a *App) RevokeAPIKey(ctx context.Context, actor ally.Actor, id string) err
 	return err
 }
 
-func requireKeyAdmin(actor ally.Actor) error {
-	if actor.Kind == ally.ActorSystem || (actor.Kind == ally.ActorStaff && actor.SeesAllPartners()) {
-		return nil
-	}
-	return ally.Errorf(ally.ECodeForbidden, "only admins manage API keys")
-}
+func requireKeyAdmin(actor ally.Actor) error { return requireAdmin(actor, "manage API keys") }
 
 // AuthenticateAPIKey returns the actor for a presented key, or 401.
 // Lookups are cached for a few seconds: every API request needs one, and a

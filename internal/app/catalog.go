@@ -18,7 +18,8 @@ type catalog[T any, F any] struct {
 	find     func(context.Context, ally.Reader, string) (*T, error)
 	list     func(context.Context, ally.Reader) ([]*T, error)
 	validate func(*F, bool) error
-	apply    func(*T, *F, changes) // copies the given fields, noting each change
+	refs     func(context.Context, ally.Reader, *F) error // optional: checks ids the fields name
+	apply    func(*T, *F, changes)                        // copies the given fields, noting each change
 	meta     func(*T) meta
 	create   func(context.Context, ally.Tx, *T) error
 	update   func(context.Context, ally.Tx, *T) error
@@ -64,6 +65,9 @@ func (c *catalog[T, F]) add(ctx context.Context, a *App, actor ally.Actor, f F) 
 	diff := changes{}
 	c.apply(t, &f, diff)
 	err := a.store.Write(ctx, func(tx ally.Tx) error {
+		if err := c.checkRefs(ctx, tx, &f); err != nil {
+			return err
+		}
 		if err := c.create(ctx, tx, t); err != nil {
 			return err
 		}
@@ -92,6 +96,9 @@ func (c *catalog[T, F]) change(ctx context.Context, a *App, actor ally.Actor, id
 		if err := checkVersion(ifVersion, *m.version); err != nil {
 			return err
 		}
+		if err := c.checkRefs(ctx, tx, &f); err != nil {
+			return err
+		}
 		diff := changes{}
 		c.apply(t, &f, diff)
 		if len(diff) == 0 {
@@ -104,6 +111,13 @@ func (c *catalog[T, F]) change(ctx context.Context, a *App, actor ally.Actor, id
 		return a.record(ctx, tx, actor, c.kind+".updated", c.kind, id, "", diff)
 	})
 	return t, err
+}
+
+func (c *catalog[T, F]) checkRefs(ctx context.Context, r ally.Reader, f *F) error {
+	if c.refs == nil {
+		return nil
+	}
+	return c.refs(ctx, r, f)
 }
 
 // setIf copies src onto dst when given and different, noting the change.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"github.com/allyprm/ally/internal/ally"
 )
@@ -48,8 +49,14 @@ var templates = &catalog[ally.ExperienceTemplate, ally.ExperienceTemplateFields]
 		return r.FindExperienceTemplates(ctx)
 	},
 	validate: (*ally.ExperienceTemplateFields).Validate,
+	refs:     checkProfileKeys,
 	apply: func(t *ally.ExperienceTemplate, f *ally.ExperienceTemplateFields, c changes) {
 		setIf(c, "name", &t.Name, f.Name)
+		setIf(c, "sections", &t.Sections, f.Sections)
+		if f.Profile != nil && !slices.Equal(t.Profile, *f.Profile) {
+			c.add("profile", t.Profile, *f.Profile)
+			t.Profile = slices.Clone(*f.Profile)
+		}
 	},
 	meta: func(t *ally.ExperienceTemplate) meta { return meta{&t.ID, &t.CreatedAt, &t.UpdatedAt, &t.Version} },
 	create: func(ctx context.Context, tx ally.Tx, t *ally.ExperienceTemplate) error {
@@ -118,4 +125,107 @@ func (a *App) CreateExperienceTemplate(ctx context.Context, actor ally.Actor, f 
 // UpdateExperienceTemplate changes a template; ifVersion makes it conditional.
 func (a *App) UpdateExperienceTemplate(ctx context.Context, actor ally.Actor, id string, f ally.ExperienceTemplateFields, ifVersion *int64) (*ally.ExperienceTemplate, error) {
 	return templates.change(ctx, a, actor, id, f, ifVersion)
+}
+
+var properties = &catalog[ally.PropertyDefinition, ally.PropertyFields]{
+	kind: "property", prefix: ally.PrefixProperty, read: ally.ScopeTemplatesRead, write: ally.ScopeTemplatesWrite,
+	find: func(ctx context.Context, r ally.Reader, id string) (*ally.PropertyDefinition, error) {
+		return r.FindPropertyDefinitionByID(ctx, id)
+	},
+	list: func(ctx context.Context, r ally.Reader) ([]*ally.PropertyDefinition, error) {
+		return r.FindPropertyDefinitions(ctx)
+	},
+	validate: (*ally.PropertyFields).Validate,
+	apply: func(p *ally.PropertyDefinition, f *ally.PropertyFields, c changes) {
+		setIf(c, "key", &p.Key, f.Key)
+		setIf(c, "label", &p.Label, f.Label)
+		setIf(c, "type", &p.Type, f.Type)
+		setIf(c, "source", &p.Source, f.Source)
+		setIf(c, "crmField", &p.CRMField, f.CRMField)
+		setIf(c, "position", &p.Position, f.Position)
+		if f.Options != nil && !slices.Equal(p.Options, *f.Options) {
+			c.add("options", p.Options, *f.Options)
+			p.Options = slices.Clone(*f.Options)
+		}
+	},
+	meta: func(p *ally.PropertyDefinition) meta { return meta{&p.ID, &p.CreatedAt, &p.UpdatedAt, &p.Version} },
+	create: func(ctx context.Context, tx ally.Tx, p *ally.PropertyDefinition) error {
+		return tx.CreatePropertyDefinition(ctx, p)
+	},
+	update: func(ctx context.Context, tx ally.Tx, p *ally.PropertyDefinition) error {
+		return tx.UpdatePropertyDefinition(ctx, p)
+	},
+}
+
+// PropertyDefinitions lists the CRM and custom properties, in order.
+func (a *App) PropertyDefinitions(ctx context.Context, actor ally.Actor) ([]*ally.PropertyDefinition, error) {
+	return properties.all(ctx, a, actor)
+}
+
+// PropertyDefinition returns one property definition.
+func (a *App) PropertyDefinition(ctx context.Context, actor ally.Actor, id string) (*ally.PropertyDefinition, error) {
+	return properties.get(ctx, a, actor, id)
+}
+
+// CreatePropertyDefinition adds a CRM or custom property.
+func (a *App) CreatePropertyDefinition(ctx context.Context, actor ally.Actor, f ally.PropertyFields) (*ally.PropertyDefinition, error) {
+	return properties.add(ctx, a, actor, f)
+}
+
+// UpdatePropertyDefinition changes a property definition; ifVersion makes it conditional.
+func (a *App) UpdatePropertyDefinition(ctx context.Context, actor ally.Actor, id string, f ally.PropertyFields, ifVersion *int64) (*ally.PropertyDefinition, error) {
+	return properties.change(ctx, a, actor, id, f, ifVersion)
+}
+
+// DeletePropertyDefinition removes a property definition. Templates that
+// list it stop showing it; partners keep their stored values.
+func (a *App) DeletePropertyDefinition(ctx context.Context, actor ally.Actor, id string) error {
+	if err := require(actor, ally.ScopeTemplatesWrite); err != nil {
+		return err
+	}
+	return a.store.Write(ctx, func(tx ally.Tx) error {
+		p, err := tx.FindPropertyDefinitionByID(ctx, id)
+		if err != nil {
+			return notFound(err, "property", id)
+		}
+		if err := tx.DeletePropertyDefinition(ctx, id); err != nil {
+			return err
+		}
+		c := changes{}
+		c.str("key", p.Key, "")
+		return a.record(ctx, tx, actor, "property.deleted", "property", id, "", c)
+	})
+}
+
+// checkProfileKeys refuses a template profile naming a property that does not exist.
+func checkProfileKeys(ctx context.Context, r ally.Reader, f *ally.ExperienceTemplateFields) error {
+	if f.Profile == nil {
+		return nil
+	}
+	defs, err := r.FindPropertyDefinitions(ctx)
+	if err != nil {
+		return err
+	}
+	var v ally.Validator
+	for _, pf := range *f.Profile {
+		if _, ok := lookupProperty(defs, pf.Key); !ok {
+			v.Add("profile", "no property %q", pf.Key)
+		}
+	}
+	return v.Err()
+}
+
+// lookupProperty finds a core or defined property by key.
+func lookupProperty(defs []*ally.PropertyDefinition, key string) (ally.PropertyDefinition, bool) {
+	for _, p := range ally.CoreProperties {
+		if p.Key == key {
+			return p, true
+		}
+	}
+	for _, p := range defs {
+		if p.Key == key {
+			return *p, true
+		}
+	}
+	return ally.PropertyDefinition{}, false
 }

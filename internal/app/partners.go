@@ -52,24 +52,35 @@ func (a *App) findVisiblePartner(ctx context.Context, r ally.Reader, actor ally.
 		}
 		return nil, err
 	}
-	if !canSeePartner(actor, p) {
+	ok, err := canSeePartner(ctx, r, actor, p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, ally.Errorf(ally.ECodeNotFound, "no partner %q", idOrExternalID)
 	}
 	return p, nil
 }
 
-// canSeePartner applies team visibility: admins see all, managers what they own or manage.
-// Grants for viewers and managers come with the admin UI.
-func canSeePartner(actor ally.Actor, p *ally.Partner) bool {
+// canSeePartner applies team visibility: admins see every partner; managers
+// and viewers what they own, manage or were granted; a partner user only
+// their own organization.
+func canSeePartner(ctx context.Context, r ally.Reader, actor ally.Actor, p *ally.Partner) (bool, error) {
 	switch {
 	case actor.SeesAllPartners():
-		return true
-	case actor.Kind == ally.ActorStaff:
-		return p.OwnerID == actor.ID || p.ManagerID == actor.ID
+		return true, nil
 	case actor.Kind == ally.ActorPartner:
-		return p.ID == actor.PartnerID
+		return p.ID == actor.PartnerID, nil
+	case actor.Kind != ally.ActorStaff:
+		return false, nil
+	case p.OwnerID == actor.ID || p.ManagerID == actor.ID:
+		return true, nil
 	}
-	return false
+	grants, err := r.FindGrants(ctx, actor.ID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(grants, func(g *ally.Grant) bool { return g.PartnerID == p.ID }), nil
 }
 
 // CreatePartner creates a partner, or, as Introw does, updates the partner
@@ -86,7 +97,11 @@ func (a *App) CreatePartner(ctx context.Context, actor ally.Actor, f ally.Partne
 		if f.Domain != nil && *f.Domain != "" {
 			existing, err := tx.FindPartnerByDomain(ctx, *f.Domain)
 			if err == nil {
-				if !canSeePartner(actor, existing) {
+				visible, err := canSeePartner(ctx, tx, actor, existing)
+				if err != nil {
+					return err
+				}
+				if !visible {
 					return ally.Errorf(ally.ECodeConflict, "a partner with this domain already exists")
 				}
 				p, err = a.updatePartner(ctx, tx, actor, existing, f)
