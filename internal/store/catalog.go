@@ -9,9 +9,9 @@ import (
 	"github.com/allyprm/ally/internal/ally"
 )
 
-// The catalog: tiers, phases and experience templates. Small tables, read
-// whole and ordered for display; written with the same optimistic version
-// check as partners. Names are not unique.
+// The catalog: tiers, phases and experience templates (templates.go). Small
+// tables, read whole and ordered for display; written with the same
+// optimistic version check as partners. Names are not unique.
 
 // CreateTier inserts t as given, with version 1 when t.Version is zero.
 func (t *tx) CreateTier(ctx context.Context, tr *ally.Tier) error {
@@ -115,57 +115,6 @@ func (q queries) FindPhaseByID(ctx context.Context, id string) (*ally.Phase, err
 // FindPhases returns every phase in lifecycle order (position, then name).
 func (q queries) FindPhases(ctx context.Context) ([]*ally.Phase, error) {
 	return findAll(ctx, q, phaseSelect+` ORDER BY position, name, id`, nil, scanPhase, "find phases")
-}
-
-// CreateExperienceTemplate inserts e as given, with version 1 when e.Version is zero.
-func (t *tx) CreateExperienceTemplate(ctx context.Context, e *ally.ExperienceTemplate) error {
-	if e.Version == 0 {
-		e.Version = 1
-	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO experience_templates
-		(id, name, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5)`,
-		e.ID, e.Name, millis(e.CreatedAt), millis(e.UpdatedAt), e.Version)
-	if err != nil {
-		return wrapUnlessDomain("create experience template", constraintError(err, nil))
-	}
-	return nil
-}
-
-// UpdateExperienceTemplate writes e if the stored version is e.Version and increments it.
-func (t *tx) UpdateExperienceTemplate(ctx context.Context, e *ally.ExperienceTemplate) error {
-	res, err := t.q.ExecContext(ctx, `UPDATE experience_templates SET name = $3,
-		updated_at = $4, version = version + 1 WHERE id = $1 AND version = $2`,
-		e.ID, e.Version, e.Name, millis(e.UpdatedAt))
-	if err == nil {
-		err = t.checkVersioned(ctx, res, "experience_templates", e.ID)
-	}
-	if err != nil {
-		return wrapUnlessDomain("update experience template", err)
-	}
-	e.Version++
-	return nil
-}
-
-const templateSelect = `SELECT id, name, created_at, updated_at, version FROM experience_templates`
-
-func scanTemplate(s scanner) (*ally.ExperienceTemplate, error) {
-	var e ally.ExperienceTemplate
-	var created, updated sql.NullInt64
-	if err := s.Scan(&e.ID, &e.Name, &created, &updated, &e.Version); err != nil {
-		return nil, err
-	}
-	e.CreatedAt, e.UpdatedAt = fromMillis(created), fromMillis(updated)
-	return &e, nil
-}
-
-// FindExperienceTemplateByID returns the template with id, or ally.ErrNotFound.
-func (q queries) FindExperienceTemplateByID(ctx context.Context, id string) (*ally.ExperienceTemplate, error) {
-	return findOne(q.queryRow(ctx, templateSelect+` WHERE id = $1`, id), scanTemplate, "find experience template")
-}
-
-// FindExperienceTemplates returns every template by name.
-func (q queries) FindExperienceTemplates(ctx context.Context) ([]*ally.ExperienceTemplate, error) {
-	return findAll(ctx, q, templateSelect+` ORDER BY name, id`, nil, scanTemplate, "find experience templates")
 }
 
 // findOne scans a single row, turning no row into ally.ErrNotFound.

@@ -35,11 +35,18 @@ var (
 	errExists      = &ally.Error{Code: ally.ECodeConflict, Message: "a record with this id already exists"}
 	errBadRef      = &ally.Error{Code: ally.ECodeInvalid, Message: "a referenced tier, phase, user or experience template does not exist"}
 
+	errPortalEmailTaken = &ally.Error{Code: ally.ECodeConflict, Message: "another contact with this e-mail address already has portal access"}
+	errPropertyKeyTaken = &ally.Error{Code: ally.ECodeConflict, Message: "a property with this key already exists"}
+	errNoPartner        = &ally.Error{Code: ally.ECodeInvalid, Message: "the partner does not exist"}
+	errNoUserOrPartner  = &ally.Error{Code: ally.ECodeInvalid, Message: "the user or the partner does not exist"}
+
 	partnerUniques = []unique{
 		{"partners.domain", "ux_partners_domain", errDomainTaken},
 		{"partners.external_id", "ux_partners_external_id", errExtIDTaken},
 	}
-	userUniques = []unique{{"users.email", "ux_users_email", errEmailTaken}}
+	userUniques     = []unique{{"users.email", "ux_users_email", errEmailTaken}}
+	contactUniques  = []unique{{"contacts.email", "ux_contacts_portal_email", errPortalEmailTaken}}
+	propertyUniques = []unique{{"property_definitions.key", "ux_property_definitions_key", errPropertyKeyTaken}}
 )
 
 // constraintError turns a unique or foreign-key violation into the
@@ -79,6 +86,15 @@ func constraintError(err error, rules []unique) error {
 		case pgForeignKey:
 			return errBadRef
 		}
+	}
+	return err
+}
+
+// badRef replaces the generic foreign-key error with one that names what
+// this write refers to; other errors pass unchanged.
+func badRef(err error, named *ally.Error) error {
+	if err == errBadRef {
+		return named
 	}
 	return err
 }

@@ -45,7 +45,10 @@ func TestListQueriesUseIndexes(t *testing.T) {
 		"query":      {Query: "acme", After: "ptn_1"},
 		"visible to": {VisibleTo: "user_1", After: "ptn_1"},
 	} {
-		q, args := partnerListQuery(f)
+		q, args, err := partnerListQuery(f)
+		if err != nil {
+			t.Fatal(err)
+		}
 		plans = append(plans, plan{"partners " + name, q, args, f.VisibleTo != ""})
 	}
 	for name, f := range map[string]ally.AuditFilter{

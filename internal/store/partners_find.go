@@ -50,24 +50,41 @@ func (q queries) findPartner(ctx context.Context, op, cond, arg string) (*ally.P
 	return findOne(q.queryRow(ctx, partnerSelect+` WHERE `+cond, arg), scanPartner, op)
 }
 
-// FindPartners returns up to f.Limit (default 50) partners after f.After in
-// id order. Each filter has an index ending in id, so a page costs the same
-// however deep it is; there is no COUNT.
+// FindPartners returns up to f.Limit (default 50) partners after the
+// cursor f.After in the order f.Sort names: id (creation) order, name, or
+// most recently updated first. Each filter and each order has an index
+// ending in id, so a page costs the same however deep it is; there is no
+// COUNT. A cursor that does not fit the order is ECodeBadRequest.
 func (q queries) FindPartners(ctx context.Context, f ally.PartnerFilter) ([]*ally.Partner, error) {
-	query, args := partnerListQuery(f)
+	query, args, err := partnerListQuery(f)
+	if err != nil {
+		return nil, err
+	}
 	return findAll(ctx, q, query, args, scanPartner, "find partners")
 }
 
+var (
+	errBadCursor = &ally.Error{Code: ally.ECodeBadRequest, Message: "the cursor is not valid for this list"}
+	errBadSort   = &ally.Error{Code: ally.ECodeBadRequest, Message: "unknown sort order"}
+)
+
 // partnerListQuery builds the list query for f with numbered placeholders.
-func partnerListQuery(f ally.PartnerFilter) (string, []any) {
+func partnerListQuery(f ally.PartnerFilter) (string, []any, error) {
 	var w where
-	// key is the id column the page is ordered and cut by. With a category it
-	// is the category index's partner_id, so the page is one range of
-	// (category, partner_id) read in order and stopped at the limit.
+	// key is the id column the page is ordered and cut by. In id order with a
+	// category it is the category index's partner_id, so the page is one
+	// range of (category, partner_id) read in order and stopped at the limit.
+	// The other orders come from a partners index, so there the category is
+	// a semi-join instead.
 	key, join := "p.id", ""
 	if f.Category != "" {
-		key, join = "pc.partner_id", " JOIN partner_categories pc ON pc.partner_id = p.id"
-		w.add("pc.category = " + w.arg(f.Category))
+		c := w.arg(f.Category)
+		if f.Sort == ally.SortCreated {
+			key, join = "pc.partner_id", " JOIN partner_categories pc ON pc.partner_id = p.id"
+			w.add("pc.category = " + c)
+		} else {
+			w.add("p.id IN (SELECT partner_id FROM partner_categories WHERE category = " + c + ")")
+		}
 	}
 	if f.Status != "" {
 		w.add("p.status = " + w.arg(string(f.Status)))
@@ -82,22 +99,65 @@ func partnerListQuery(f ally.PartnerFilter) (string, []any) {
 		w.add("p.owner_id = " + w.arg(f.OwnerID))
 	}
 	if f.VisibleTo != "" {
-		// Two index ranges OR-ed; the planner sorts their union, which is
-		// as large as the user's book of partners, not the whole table.
+		// Owned, managed or granted: three index ranges OR-ed, as large as
+		// the user's book of partners, not the whole table.
 		u := w.arg(f.VisibleTo)
-		w.add("(p.owner_id = " + u + " OR p.manager_id = " + u + ")")
+		w.add("(p.owner_id = " + u + " OR p.manager_id = " + u +
+			" OR p.id IN (SELECT partner_id FROM partner_grants WHERE user_id = " + u + "))")
+	}
+	if !f.InactiveBefore.IsZero() {
+		w.add("(p.last_activity_at IS NULL OR p.last_activity_at < " + w.arg(f.InactiveBefore.UnixMilli()) + ")")
 	}
 	if f.Query != "" {
 		// name_lower and domain are both lowercase already, so LIKE compares
 		// the same way on SQLite (ASCII case-insensitive) and PostgreSQL.
-		// A substring cannot use an index: this walks the id order, filtering.
+		// A substring cannot use an index: this walks the page order, filtering.
 		x := w.arg("%" + likeEscape(strings.ToLower(f.Query)) + "%")
 		w.add("(p.name_lower LIKE " + x + ` ESCAPE '\' OR p.domain LIKE ` + x + ` ESCAPE '\')`)
 	}
-	if f.After != "" {
-		w.add(key + " > " + w.arg(f.After))
+	order, err := partnerOrder(&w, f, key)
+	if err != nil {
+		return "", nil, err
 	}
-	return partnerSelect + join + w.clause() + " ORDER BY " + key + " LIMIT " + w.arg(pageLimit(f.Limit)), w.args
+	return partnerSelect + join + w.clause() + " ORDER BY " + order + " LIMIT " + w.arg(pageLimit(f.Limit)), w.args, nil
+}
+
+// partnerOrder adds the keyset condition for f.After and returns the ORDER
+// BY for f.Sort. A name or updated cursor is "key\x00id" (ally.PartnerCursor):
+// the page starts after that row in (key, id) order, so ties on the key
+// neither repeat nor skip rows.
+func partnerOrder(w *where, f ally.PartnerFilter, key string) (string, error) {
+	var k, id string
+	if f.After != "" && f.Sort != ally.SortCreated {
+		if !strings.Contains(f.After, "\x00") {
+			return "", errBadCursor
+		}
+		k, id = ally.SplitPartnerCursor(f.After)
+	}
+	switch f.Sort {
+	case ally.SortCreated:
+		if f.After != "" {
+			w.add(key + " > " + w.arg(f.After))
+		}
+		return key, nil
+	case ally.SortName:
+		if f.After != "" {
+			k, id := w.arg(k), w.arg(id)
+			w.add("(p.name_lower > " + k + " OR (p.name_lower = " + k + " AND p.id > " + id + "))")
+		}
+		return "p.name_lower, p.id", nil
+	case ally.SortUpdated:
+		if f.After != "" {
+			ms, err := strconv.ParseInt(k, 10, 64)
+			if err != nil {
+				return "", errBadCursor
+			}
+			k, id := w.arg(ms), w.arg(id)
+			w.add("(p.updated_at < " + k + " OR (p.updated_at = " + k + " AND p.id < " + id + "))")
+		}
+		return "p.updated_at DESC, p.id DESC", nil
+	}
+	return "", errBadSort
 }
 
 // where collects AND-ed conditions and their arguments, numbering

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/allyprm/ally/internal/ally"
@@ -16,10 +18,16 @@ func (t *tx) CreateUser(ctx context.Context, u *ally.User) error {
 	if u.Version == 0 {
 		u.Version = 1
 	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO users
-		(id, email, name, role, password_hash, disabled, created_at, updated_at, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		u.ID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled,
+	notify, err := json.Marshal(u.Notifications)
+	if err != nil {
+		return fmt.Errorf("store: create user: %w", err)
+	}
+	_, err = t.q.ExecContext(ctx, `INSERT INTO users
+		(id, email, name, role, password_hash, disabled, totp_secret, totp_enabled,
+		notifications, last_sign_in_at, created_at, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		u.ID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret,
+		u.TOTPEnabled, string(notify), millis(u.LastSignInAt),
 		millis(u.CreatedAt), millis(u.UpdatedAt), u.Version)
 	if err != nil {
 		return wrapUnlessDomain("create user", constraintError(err, userUniques))
@@ -27,18 +35,46 @@ func (t *tx) CreateUser(ctx context.Context, u *ally.User) error {
 	return nil
 }
 
-const userSelect = `SELECT id, email, name, role, password_hash, disabled, created_at, updated_at, version FROM users`
+// UpdateUser writes u if the stored version is u.Version and increments it.
+// The e-mail and created_at are not rewritten: a user's address is their
+// identity here, and changing it is not something this call does.
+func (t *tx) UpdateUser(ctx context.Context, u *ally.User) error {
+	notify, err := json.Marshal(u.Notifications)
+	if err != nil {
+		return fmt.Errorf("store: update user: %w", err)
+	}
+	res, err := t.q.ExecContext(ctx, `UPDATE users SET name = $3, role = $4,
+		disabled = $5, password_hash = $6, totp_secret = $7, totp_enabled = $8,
+		notifications = $9, last_sign_in_at = $10, updated_at = $11, version = version + 1
+		WHERE id = $1 AND version = $2`,
+		u.ID, u.Version, u.Name, string(u.Role), u.Disabled, u.PasswordHash, u.TOTPSecret,
+		u.TOTPEnabled, string(notify), millis(u.LastSignInAt), millis(u.UpdatedAt))
+	if err == nil {
+		err = t.checkVersioned(ctx, res, "users", u.ID)
+	}
+	if err != nil {
+		return wrapUnlessDomain("update user", err)
+	}
+	u.Version++
+	return nil
+}
+
+const userSelect = `SELECT id, email, name, role, password_hash, disabled, totp_secret,
+	totp_enabled, notifications, last_sign_in_at, created_at, updated_at, version FROM users`
 
 func scanUser(s scanner) (*ally.User, error) {
 	var u ally.User
-	var role string
-	var created, updated sql.NullInt64
+	var role, notify string
+	var signIn, created, updated sql.NullInt64
 	if err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled,
-		&created, &updated, &u.Version); err != nil {
+		&u.TOTPSecret, &u.TOTPEnabled, &notify, &signIn, &created, &updated, &u.Version); err != nil {
 		return nil, err
 	}
+	if err := json.Unmarshal([]byte(notify), &u.Notifications); err != nil {
+		return nil, fmt.Errorf("decode user %s notifications: %w", u.ID, err)
+	}
 	u.Role = ally.Role(role)
-	u.CreatedAt, u.UpdatedAt = fromMillis(created), fromMillis(updated)
+	u.LastSignInAt, u.CreatedAt, u.UpdatedAt = fromMillis(signIn), fromMillis(created), fromMillis(updated)
 	return &u, nil
 }
 

@@ -1,0 +1,135 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/allyprm/ally/internal/ally"
+)
+
+// Jobs are durable background work. A job row is inserted in the
+// transaction of the change that causes it (so it exists exactly when the
+// change does), claimed by a worker on any node with a lock that expires
+// (so a crashed worker's jobs run again), and completed or retried.
+//
+// States: pending (waiting or running), done, failed (out of attempts).
+
+// DefaultMaxAttempts is what Enqueue uses when a job does not say.
+const DefaultMaxAttempts = 10
+
+// Enqueue inserts j as pending. It fills in what is unset, in j: the id,
+// RunAt and CreatedAt (now), MaxAttempts (DefaultMaxAttempts). Workers see
+// the job only once this transaction commits.
+func (t *tx) Enqueue(ctx context.Context, j *ally.Job) error {
+	if j.Kind == "" {
+		return fmt.Errorf("store: enqueue: job without a kind")
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	if j.ID == "" {
+		j.ID = ally.NewID(ally.PrefixJob)
+	}
+	if j.RunAt.IsZero() {
+		j.RunAt = now
+	}
+	if j.CreatedAt.IsZero() {
+		j.CreatedAt = now
+	}
+	if j.MaxAttempts <= 0 {
+		j.MaxAttempts = DefaultMaxAttempts
+	}
+	_, err := t.q.ExecContext(ctx, `INSERT INTO jobs (id, kind, args, state, attempts,
+		max_attempts, run_at, last_error, created_at)
+		VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8)`,
+		j.ID, j.Kind, j.Args, j.Attempts, j.MaxAttempts, millis(j.RunAt), j.LastError, millis(j.CreatedAt))
+	if err != nil {
+		return wrapUnlessDomain("enqueue", constraintError(err, nil))
+	}
+	return nil
+}
+
+// claimJobsSQL is the claim, per engine. Both take up to $4 pending jobs
+// that are due at $3 and not locked (or whose lock ran out), oldest run_at
+// first, lock them for worker $1 until $2 and count the attempt.
+//
+// PostgreSQL: FOR UPDATE SKIP LOCKED makes concurrent claims on several
+// nodes pass over each other's rows instead of taking the same ones or
+// waiting; a row claimed and committed meanwhile is re-checked against the
+// WHERE and dropped, because its locked_until is now in the future. The
+// selection is a MATERIALIZED CTE, not an IN (subquery), so the locking
+// SELECT and its LIMIT run exactly once whatever plan the UPDATE gets.
+//
+// SQLite: the one writer connection serializes claims, so the UPDATE alone
+// is atomic.
+var claimJobsSQL = map[string]string{
+	EngineSQLite: `UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM jobs
+			WHERE state = 'pending' AND run_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
+			ORDER BY run_at, id LIMIT $4)
+		RETURNING id, kind, args, attempts, max_attempts, run_at, last_error, created_at`,
+	EnginePostgres: `WITH due AS MATERIALIZED (SELECT id FROM jobs
+			WHERE state = 'pending' AND run_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
+			ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+		UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = jobs.attempts + 1
+		FROM due WHERE jobs.id = due.id
+		RETURNING jobs.id, jobs.kind, jobs.args, jobs.attempts, jobs.max_attempts, jobs.run_at,
+			jobs.last_error, jobs.created_at`,
+}
+
+// ClaimJobs locks up to n due jobs for worker until lockedUntil, counts an
+// attempt on each and returns them in run order. A job whose lock expires
+// (its worker died) is claimed again; RetryJob decides when attempts run out.
+func (db *DB) ClaimJobs(ctx context.Context, worker string, n int, now, lockedUntil time.Time) ([]*ally.Job, error) {
+	if n <= 0 {
+		return []*ally.Job{}, nil
+	}
+	rows, err := db.writer.QueryContext(ctx, claimJobsSQL[db.engine],
+		worker, lockedUntil.UnixMilli(), now.UnixMilli(), n)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim jobs: %w", err)
+	}
+	defer rows.Close()
+	jobs := []*ally.Job{}
+	for rows.Next() {
+		var j ally.Job
+		var runAt, created sql.NullInt64
+		if err := rows.Scan(&j.ID, &j.Kind, &j.Args, &j.Attempts, &j.MaxAttempts, &runAt,
+			&j.LastError, &created); err != nil {
+			return nil, fmt.Errorf("store: claim jobs: %w", err)
+		}
+		j.RunAt, j.CreatedAt = fromMillis(runAt), fromMillis(created)
+		jobs = append(jobs, &j)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: claim jobs: %w", err)
+	}
+	// RETURNING gives no order.
+	slices.SortFunc(jobs, func(a, b *ally.Job) int {
+		return cmp.Or(a.RunAt.Compare(b.RunAt), cmp.Compare(a.ID, b.ID))
+	})
+	return jobs, nil
+}
+
+// CompleteJob marks the job done at at and releases its lock; an unknown id
+// is ally.ErrNotFound.
+func (db *DB) CompleteJob(ctx context.Context, id string, at time.Time) error {
+	return execOne(ctx, db.writer, "complete job", `UPDATE jobs SET state = 'done',
+		finished_at = $2, locked_by = NULL, locked_until = NULL WHERE id = $1`, id, at.UnixMilli())
+}
+
+// RetryJob records lastError and releases the job to run again at runAt or,
+// when it has used max_attempts attempts, marks it failed for good. Only a
+// pending job is retried: a job that is done (another worker finished it
+// after this one's lock ran out) is not brought back; that, or an unknown
+// id, is ally.ErrNotFound.
+func (db *DB) RetryJob(ctx context.Context, id string, runAt time.Time, lastError string) error {
+	return execOne(ctx, db.writer, "retry job", `UPDATE jobs SET
+		state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
+		finished_at = CASE WHEN attempts >= max_attempts THEN CAST($4 AS BIGINT) ELSE NULL END,
+		run_at = $2, last_error = $3, locked_by = NULL, locked_until = NULL
+		WHERE id = $1 AND state = 'pending'`,
+		id, runAt.UnixMilli(), lastError, time.Now().UnixMilli())
+}
