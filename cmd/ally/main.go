@@ -16,6 +16,7 @@ import (
 
 	"github.com/allyprm/ally/internal/app"
 	"github.com/allyprm/ally/internal/config"
+	"github.com/allyprm/ally/internal/jobs"
 	"github.com/allyprm/ally/internal/server"
 	"github.com/allyprm/ally/internal/server/reqid"
 	"github.com/allyprm/ally/internal/store"
@@ -48,6 +49,7 @@ type Main struct {
 	db     *store.DB
 	app    *app.App
 	server *server.Server
+	jobs   *jobs.Runner // background jobs, while serving; see jobs.go
 }
 
 // NewMain returns a Main wired to the process's standard streams and environment.
@@ -99,8 +101,9 @@ func (m *Main) Run(ctx context.Context) error {
 	return m.cmd.run(ctx, m)
 }
 
-// Close stops the HTTP server (draining requests in flight), then closes the
-// database. It is safe to call after a failed Run.
+// Close stops the HTTP server (draining requests in flight), then the
+// background jobs (letting running ones finish), then closes the database.
+// It is safe to call after a failed Run.
 func (m *Main) Close() error {
 	var errs []error
 	if m.server != nil {
@@ -109,6 +112,15 @@ func (m *Main) Close() error {
 		}
 		m.log.Info("HTTP server stopped")
 		m.server = nil
+	}
+	if m.jobs != nil {
+		// Same bound as the HTTP drain; a job cut off runs again once its lock expires.
+		ctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownTimeout)
+		if err := m.jobs.Stop(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stopping background jobs: %w", err))
+		}
+		cancel()
+		m.jobs = nil
 	}
 	if m.db != nil {
 		if err := m.db.Close(); err != nil {

@@ -12,14 +12,14 @@ import (
 func serveCommand() *command {
 	return &command{
 		name:    "serve",
-		summary: "run the HTTP server: API at /api/v1, /healthz, /readyz, /metrics",
+		summary: "run the HTTP server (API at /api/v1, /healthz, /readyz, /metrics) and the background jobs",
 		usesDB:  true,
 		run:     func(ctx context.Context, m *Main) error { return m.serve(ctx) },
 	}
 }
 
-// serve starts the HTTP server and returns once it listens; Execute waits
-// for a signal and Close drains it.
+// serve starts the HTTP server and then the background job runner, and
+// returns once both run; Execute waits for a signal and Close drains them.
 func (m *Main) serve(ctx context.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewDBStatsCollector(m.db.SQLDB(), m.db.Engine()))
@@ -40,5 +40,5 @@ func (m *Main) serve(ctx context.Context) error {
 	m.log.Info("listening on "+m.server.URL(), "addr", m.server.Addr(), "baseURL", m.cfg.BaseURL,
 		"database", m.db.Engine(), "version", buildVersion().Version)
 	m.log.Debug("configuration", "config", m.cfg)
-	return nil
+	return m.startJobs(ctx)
 }

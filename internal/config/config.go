@@ -30,9 +30,10 @@ type Config struct {
 	SMTP            SMTP
 }
 
-// SMTP is the outgoing mail server. It is read and checked now; e-mail is sent by a later release.
+// SMTP is the outgoing mail server. An SMTP server set in the admin settings
+// takes precedence; with neither, e-mails are written to files (package mail).
 type SMTP struct {
-	Host     string // "" turns e-mail off
+	Host     string // "" means no server: e-mails go to files
 	Port     int
 	Username string
 	Password string

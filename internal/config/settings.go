@@ -73,7 +73,7 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.APIBurst, err = parsePositiveInt(v); return err }},
 		{"ALLY_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long to let in-flight requests finish on stop",
 			func(c *Config, v string) (err error) { c.ShutdownTimeout, err = parseTimeout(v); return err }},
-		{"ALLY_SMTP_HOST", "smtp-host", "", "SMTP server host name; empty turns e-mail off (e-mail arrives in a later release)",
+		{"ALLY_SMTP_HOST", "smtp-host", "", "SMTP server host name; empty writes e-mails as files into <data dir>/mail (unless the admin settings name a server)",
 			func(c *Config, v string) error {
 				if strings.ContainsAny(v, " /:@") {
 					return fmt.Errorf("%q is not a host name", v)
