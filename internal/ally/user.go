@@ -76,7 +76,7 @@ func (u *NewUser) Validate() error {
 	v.Check(ValidEmail(u.Email), "email", "must be a valid e-mail address")
 	v.Check(utf8.RuneCountInString(u.Name) <= 200 && PlainText(u.Name), "name", "must be at most 200 characters of text")
 	v.Check(u.Role.Valid(), "role", "must be owner, admin, manager or viewer")
-	v.Check(utf8.RuneCountInString(u.Password) >= MinPasswordLen && len(u.Password) <= 1024, "password", "must be at least 12 characters")
+	v.Check(ValidPassword(u.Password), "password", PasswordRule)
 	return v.Err()
 }
 

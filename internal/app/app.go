@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/mail"
 )
 
 // App holds the application's dependencies.
@@ -18,6 +19,7 @@ type App struct {
 	log   *slog.Logger
 	now   func() time.Time
 	keys  *keyCache
+	auth  authState // sign-in, sessions and e-mailed links: see auth.go
 }
 
 // Option changes how New builds the App.
@@ -34,6 +36,9 @@ func New(store ally.Store, opts ...Option) *App {
 	a := &App{store: store, log: slog.Default(), now: time.Now, keys: newKeyCache(10 * time.Second)}
 	for _, o := range opts {
 		o(a)
+	}
+	if a.auth.mail == nil {
+		a.auth.mail = mail.NewTemplates()
 	}
 	return a
 }
