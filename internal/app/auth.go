@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -103,7 +104,7 @@ func (p AuthPolicy) idle(kind ally.ActorKind) time.Duration {
 
 // authState is the App's configuration for sign-in and e-mailed links.
 type authState struct {
-	baseURL string
+	baseURL atomic.Pointer[string]
 	mail    *mail.Templates
 	policy  AuthPolicy
 
@@ -115,7 +116,22 @@ type authState struct {
 // (ALLY_BASE_URL). Links never come from a request's Host header, which an
 // attacker controls.
 func WithBaseURL(u string) Option {
-	return func(a *App) { a.auth.baseURL = strings.TrimRight(u, "/") }
+	return func(a *App) { a.SetBaseURL(u) }
+}
+
+// SetBaseURL changes the public URL, for a server that learns its port only
+// when it listens (ALLY_ADDR with port 0 and no ALLY_BASE_URL).
+func (a *App) SetBaseURL(u string) {
+	u = strings.TrimRight(u, "/")
+	a.auth.baseURL.Store(&u)
+}
+
+// baseURL returns the public URL, "" when none was set.
+func (a *App) baseURL() string {
+	if u := a.auth.baseURL.Load(); u != nil {
+		return *u
+	}
+	return ""
 }
 
 // WithMail sets the e-mail templates for invites, resets and sign-ups;
@@ -131,7 +147,7 @@ func (a *App) policy() AuthPolicy { return a.auth.policy.withDefaults() }
 // mailReady refuses a use case that sends links before it touches anything,
 // so a missing setting shows the same way for known and unknown addresses.
 func (a *App) mailReady() error {
-	if a.auth.baseURL == "" {
+	if a.baseURL() == "" {
 		a.log.Error("e-mailed links need ALLY_BASE_URL")
 		return ally.Errorf(ally.ECodeInternal, "e-mail is not configured")
 	}
@@ -145,7 +161,7 @@ func (a *App) link(kind ally.ActorKind, what, token string) string {
 	if kind == ally.ActorStaff {
 		side = "admin"
 	}
-	return a.auth.baseURL + "/" + side + "/" + what + "/" + token
+	return a.baseURL() + "/" + side + "/" + what + "/" + token
 }
 
 // enqueueMail composes an e-mail and queues it in tx, so it is sent only if
