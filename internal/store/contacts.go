@@ -130,9 +130,10 @@ func (q queries) FindContactByID(ctx context.Context, id string) (*ally.Contact,
 // state but off) at the address, compared lowercase, or ally.ErrNotFound.
 // The condition repeats the partial index's, so the lookup uses it.
 func (q queries) FindPortalContactByEmail(ctx context.Context, email string) (*ally.Contact, error) {
-	return findOne(q.queryRow(ctx, contactSelect+` WHERE email = $1 AND portal <> 'off'`,
-		ally.NormalizeEmail(email)), scanContact, "find portal contact")
+	return findOne(q.queryRow(ctx, portalContactSQL, ally.NormalizeEmail(email)), scanContact, "find portal contact")
 }
+
+const portalContactSQL = contactSelect + ` WHERE email = $1 AND portal <> 'off'`
 
 // FindContacts returns up to f.Limit (default 50) contacts after f.After in
 // id order: one partner's, every one with an e-mail, or both filters.
@@ -155,21 +156,4 @@ func contactListQuery(f ally.ContactFilter) (string, []any) {
 		w.add("id > " + w.arg(f.After))
 	}
 	return contactSelect + w.clause() + ` ORDER BY id LIMIT ` + w.arg(pageLimit(f.Limit)), w.args
-}
-
-// execOne runs a DELETE (or UPDATE) meant to change one row; none is
-// ally.ErrNotFound.
-func execOne(ctx context.Context, q querier, op, query string, args ...any) error {
-	res, err := q.ExecContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", op, err)
-	}
-	if n == 0 {
-		return ally.ErrNotFound
-	}
-	return nil
 }

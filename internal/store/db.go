@@ -204,3 +204,20 @@ func pageLimit(n int) int {
 	}
 	return n
 }
+
+// execOne runs a DELETE (or UPDATE) meant to change one row; none is
+// ally.ErrNotFound.
+func execOne(ctx context.Context, q querier, op, query string, args ...any) error {
+	res, err := q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	if n == 0 {
+		return ally.ErrNotFound
+	}
+	return nil
+}

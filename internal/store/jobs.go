@@ -133,3 +133,12 @@ func (db *DB) RetryJob(ctx context.Context, id string, runAt time.Time, lastErro
 		WHERE id = $1 AND state = 'pending'`,
 		id, runAt.UnixMilli(), lastError, time.Now().UnixMilli())
 }
+
+// FailJob marks a pending job failed for good at at, whatever attempts it
+// has left, for errors no retry can fix (the job runner looks for this
+// method). A job that is not pending, or an unknown id, is ally.ErrNotFound.
+func (db *DB) FailJob(ctx context.Context, id string, at time.Time, lastError string) error {
+	return execOne(ctx, db.writer, "fail job", `UPDATE jobs SET state = 'failed', finished_at = $2,
+		last_error = $3, locked_by = NULL, locked_until = NULL WHERE id = $1 AND state = 'pending'`,
+		id, at.UnixMilli(), lastError)
+}

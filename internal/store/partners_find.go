@@ -99,11 +99,17 @@ func partnerListQuery(f ally.PartnerFilter) (string, []any, error) {
 		w.add("p.owner_id = " + w.arg(f.OwnerID))
 	}
 	if f.VisibleTo != "" {
-		// Owned, managed or granted: three index ranges OR-ed, as large as
-		// the user's book of partners, not the whole table.
+		// Owned, managed or granted: the union of three index ranges, as
+		// large as the user's book of partners, then sorted. Written as
+		// "p.owner_id = $u OR p.manager_id = $u OR p.id IN (grants)" it
+		// reads the same, and SQLite ORs the three indexes, but PostgreSQL
+		// cannot OR a subquery into a bitmap scan: it walked the whole
+		// table in page order, filtering (1.4 ms against 0.16 ms at 5,000
+		// partners, growing with the table). explain_test.go checks the shape.
 		u := w.arg(f.VisibleTo)
-		w.add("(p.owner_id = " + u + " OR p.manager_id = " + u +
-			" OR p.id IN (SELECT partner_id FROM partner_grants WHERE user_id = " + u + "))")
+		w.add("p.id IN (SELECT id FROM partners WHERE owner_id = " + u +
+			" UNION ALL SELECT id FROM partners WHERE manager_id = " + u +
+			" UNION ALL SELECT partner_id FROM partner_grants WHERE user_id = " + u + ")")
 	}
 	if !f.InactiveBefore.IsZero() {
 		w.add("(p.last_activity_at IS NULL OR p.last_activity_at < " + w.arg(f.InactiveBefore.UnixMilli()) + ")")

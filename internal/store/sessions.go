@@ -70,8 +70,7 @@ func (t *tx) DeleteSessionsOf(ctx context.Context, kind ally.ActorKind, subjectI
 // seen since idleBefore and returns how many it removed. Each condition has
 // its own index, so the sweep reads only what it deletes.
 func (t *tx) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) (int, error) {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2`,
-		now.UnixMilli(), idleBefore.UnixMilli())
+	res, err := t.q.ExecContext(ctx, deleteExpiredSessionsSQL, now.UnixMilli(), idleBefore.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
 	}
@@ -81,6 +80,8 @@ func (t *tx) DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Tim
 	}
 	return int(n), nil
 }
+
+const deleteExpiredSessionsSQL = `DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2`
 
 // FindSessionByTokenHash returns the session whose token hashes to hash, or
 // ally.ErrNotFound. It returns expired sessions too: the caller compares
@@ -124,10 +125,11 @@ func (t *tx) ClearLoginFailures(ctx context.Context, key string) error {
 // of the (key, at) index.
 func (q queries) CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
 	var n int
-	err := q.queryRow(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2`,
-		key, since.UnixMilli()).Scan(&n)
+	err := q.queryRow(ctx, countLoginFailuresSQL, key, since.UnixMilli()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count login failures: %w", err)
 	}
 	return n, nil
 }
+
+const countLoginFailuresSQL = `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2`

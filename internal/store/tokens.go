@@ -44,13 +44,15 @@ func (t *tx) UseToken(ctx context.Context, hash string, purpose ally.TokenPurpos
 // invite is revoked or a new reset link replaces the old. Used tokens stay
 // as a record of what was done.
 func (t *tx) DeleteTokensOf(ctx context.Context, purpose ally.TokenPurpose, subjectKind ally.ActorKind, subjectID string) error {
-	_, err := t.q.ExecContext(ctx, `DELETE FROM tokens WHERE subject_kind = $1 AND subject_id = $2
-		AND purpose = $3 AND used_at IS NULL`, string(subjectKind), subjectID, string(purpose))
+	_, err := t.q.ExecContext(ctx, deleteTokensOfSQL, string(subjectKind), subjectID, string(purpose))
 	if err != nil {
 		return fmt.Errorf("store: delete tokens: %w", err)
 	}
 	return nil
 }
+
+const deleteTokensOfSQL = `DELETE FROM tokens WHERE subject_kind = $1 AND subject_id = $2
+	AND purpose = $3 AND used_at IS NULL`
 
 const tokenColumns = `hash, purpose, subject_kind, subject_id, partner_id, email, data,
 	created_at, expires_at, used_at`

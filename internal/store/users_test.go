@@ -114,3 +114,56 @@ func TestAPIKeys(t *testing.T) {
 		}
 	})
 }
+
+func TestUpdateUser(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "ana@vendor.example")
+		u.Name, u.Role, u.Disabled, u.PasswordHash = "Ana B.", ally.RoleViewer, true, "argon2id$new"
+		u.TOTPSecret, u.TOTPEnabled = "JBSWY3DPEHPK3PXP", true
+		u.Notifications = map[string]bool{ally.NotifyActivity: false, ally.NotifyPartnerUpdated: true}
+		u.LastSignInAt = now().Add(time.Minute)
+		u.UpdatedAt = now().Add(2 * time.Minute)
+		want := *u
+		u.Email = "someone-else@vendor.example" // the e-mail is not rewritten
+		u.CreatedAt = u.CreatedAt.Add(-time.Hour)
+		mustWrite(t, db, func(tx ally.Tx) error { return tx.UpdateUser(ctx, u) })
+		if u.Version != 2 {
+			t.Fatalf("version %d after update", u.Version)
+		}
+		want.Version = 2
+		for name, find := range map[string]func() (*ally.User, error){
+			"id":     func() (*ally.User, error) { return db.FindUserByID(ctx, u.ID) },
+			"e-mail": func() (*ally.User, error) { return db.FindUserByEmail(ctx, "ana@vendor.example") },
+			"list": func() (*ally.User, error) {
+				us, err := db.FindUsers(ctx)
+				if err != nil || len(us) != 1 {
+					t.Fatalf("list: %d users, %v", len(us), err)
+				}
+				return us[0], nil
+			},
+		} {
+			if got, err := find(); err != nil || !reflect.DeepEqual(got, &want) {
+				t.Errorf("by %s: %+v, %v\nwant %+v", name, got, err, &want)
+			}
+		}
+
+		stale := want
+		stale.Version = 1
+		wantIs(t, db.Write(ctx, func(tx ally.Tx) error { return tx.UpdateUser(ctx, &stale) }), ally.ErrVersionMismatch)
+		if stale.Version != 1 {
+			t.Errorf("a failed update changed the version to %d", stale.Version)
+		}
+		missing := &ally.User{ID: "user_missing", Role: ally.RoleAdmin, Version: 1}
+		wantIs(t, db.Write(ctx, func(tx ally.Tx) error { return tx.UpdateUser(ctx, missing) }), ally.ErrNotFound)
+
+		// Every new field is written by create too; an empty map stays empty.
+		full := &ally.User{ID: ally.NewID(ally.PrefixUser), Email: "full@vendor.example", Role: ally.RoleOwner,
+			TOTPSecret: "SECRET", TOTPEnabled: true, Notifications: map[string]bool{},
+			LastSignInAt: now(), CreatedAt: now(), UpdatedAt: now()}
+		mustWrite(t, db, func(tx ally.Tx) error { return tx.CreateUser(ctx, full) })
+		if got, err := db.FindUserByID(ctx, full.ID); err != nil || !reflect.DeepEqual(got, full) {
+			t.Errorf("created: %+v, %v\nwant %+v", got, err, full)
+		}
+	})
+}
