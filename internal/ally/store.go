@@ -102,7 +102,7 @@ type Tx interface {
 	DeleteContact(ctx context.Context, id string) error
 
 	CreateSession(ctx context.Context, s *Session) error
-	// TouchSession sets last_seen_at (and clears TOTPPending when asked).
+	// TouchSession moves last_seen_at forward.
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteSessionsOf ends every session of a subject except keepID ("" for none).
@@ -134,6 +134,13 @@ type Tx interface {
 	MarkNotificationsRead(ctx context.Context, recipientKind ActorKind, recipientID string) error
 
 	CreateFile(ctx context.Context, f *File) error
+
+	// TouchPartnerActivity moves the partner's last activity forward, without
+	// a version bump (activity is not an edit).
+	TouchPartnerActivity(ctx context.Context, id string, at time.Time) error
+	// Sweep deletes login failures, spent tokens and finished jobs older than
+	// the given times, returning how many rows went.
+	Sweep(ctx context.Context, failuresBefore, tokensBefore, jobsBefore time.Time) (int, error)
 
 	// Enqueue adds a job that runs after this transaction commits.
 	Enqueue(ctx context.Context, j *Job) error

@@ -8,13 +8,17 @@ import (
 	"github.com/allyprm/ally/internal/ally"
 )
 
-// addActivity writes a timeline entry on a partner and marks the partner as
-// active, in tx.
+// addActivity writes a timeline entry on a partner in tx; an entry by the
+// partner's own people also marks the partner active.
 func (a *App) addActivity(ctx context.Context, tx ally.Tx, actor ally.Actor, partnerID string, kind ally.ActivityKind, text string) error {
-	return tx.CreateActivity(ctx, &ally.Activity{
+	err := tx.CreateActivity(ctx, &ally.Activity{
 		ID: ally.NewID(ally.PrefixActivity), PartnerID: partnerID, Kind: kind, Text: text,
 		ActorKind: actor.Kind, ActorID: actor.ID, ActorLabel: actor.Label, At: a.clock(),
 	})
+	if err != nil || actor.Kind != ally.ActorPartner {
+		return err // only the partner's own doings count against "going quiet"
+	}
+	return tx.TouchPartnerActivity(ctx, partnerID, a.clock())
 }
 
 // Timeline returns a partner's activity, newest first. Staff see internal

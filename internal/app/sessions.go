@@ -99,9 +99,26 @@ func (a *App) SignOut(ctx context.Context, token string) error {
 	})
 }
 
+// Sweep deletes expired sessions (SweepSessions) and also removes login failures past their window, spent or expired
+// tokens a day old and jobs finished a week ago. Any node may run it; it is
+// idempotent.
+func (a *App) Sweep(ctx context.Context) (int, error) {
+	n, err := a.SweepSessions(ctx)
+	if err != nil {
+		return n, err
+	}
+	p, now := a.policy(), a.clock()
+	err = a.store.Write(ctx, func(tx ally.Tx) error {
+		m, err := tx.Sweep(ctx, now.Add(-p.FailureWindow), now.Add(-24*time.Hour), now.Add(-7*24*time.Hour))
+		n += m
+		return err
+	})
+	return n, err
+}
+
 // SweepSessions deletes sessions past their absolute expiry or idle longer
 // than the longer of the two idle timeouts (Authenticate applies the exact
-// one), and returns how many went. The "sessions.sweep" job calls it.
+// one), and returns how many went.
 func (a *App) SweepSessions(ctx context.Context) (int, error) {
 	p, now := a.policy(), a.clock()
 	idle := max(p.StaffIdle, p.PartnerIdle)
@@ -147,14 +164,8 @@ func ignoreStale(err error) error {
 	return err
 }
 
-// touchPartner sets a partner's LastActivityAt. It writes at most once an
-// hour per partner: each write bumps the version (and so the ETag), and
-// "going quiet" counts in days.
+// touchPartner moves a partner's last activity forward ("going quiet"
+// counts from it) without bumping its version.
 func (a *App) touchPartner(ctx context.Context, tx ally.Tx, p *ally.Partner, now time.Time) error {
-	if now.Sub(p.LastActivityAt) < time.Hour {
-		return nil
-	}
-	after := clonePartner(p)
-	after.LastActivityAt = now
-	return tx.UpdatePartner(ctx, after)
+	return tx.TouchPartnerActivity(ctx, p.ID, now)
 }

@@ -36,24 +36,24 @@ func (t *tx) CreateUser(ctx context.Context, u *ally.User) error {
 }
 
 // UpdateUser writes u if the stored version is u.Version and increments it.
-// The e-mail and created_at are not rewritten: a user's address is their
-// identity here, and changing it is not something this call does.
+// The e-mail is written lowercase; taken by another user, it is a conflict.
 func (t *tx) UpdateUser(ctx context.Context, u *ally.User) error {
 	notify, err := json.Marshal(u.Notifications)
 	if err != nil {
 		return fmt.Errorf("store: update user: %w", err)
 	}
+	u.Email = strings.ToLower(u.Email)
 	res, err := t.q.ExecContext(ctx, `UPDATE users SET name = $3, role = $4,
 		disabled = $5, password_hash = $6, totp_secret = $7, totp_enabled = $8,
-		notifications = $9, last_sign_in_at = $10, updated_at = $11, version = version + 1
+		notifications = $9, last_sign_in_at = $10, updated_at = $11, email = $12, version = version + 1
 		WHERE id = $1 AND version = $2`,
 		u.ID, u.Version, u.Name, string(u.Role), u.Disabled, u.PasswordHash, u.TOTPSecret,
-		u.TOTPEnabled, string(notify), millis(u.LastSignInAt), millis(u.UpdatedAt))
+		u.TOTPEnabled, string(notify), millis(u.LastSignInAt), millis(u.UpdatedAt), u.Email)
 	if err == nil {
 		err = t.checkVersioned(ctx, res, "users", u.ID)
 	}
 	if err != nil {
-		return wrapUnlessDomain("update user", err)
+		return wrapUnlessDomain("update user", constraintError(err, userUniques))
 	}
 	u.Version++
 	return nil

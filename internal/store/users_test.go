@@ -124,9 +124,10 @@ func TestUpdateUser(t *testing.T) {
 		u.Notifications = map[string]bool{ally.NotifyActivity: false, ally.NotifyPartnerUpdated: true}
 		u.LastSignInAt = now().Add(time.Minute)
 		u.UpdatedAt = now().Add(2 * time.Minute)
+		u.Email = "Ana.B@Vendor.example" // a confirmed e-mail change, stored lowercase
 		want := *u
-		u.Email = "someone-else@vendor.example" // the e-mail is not rewritten
-		u.CreatedAt = u.CreatedAt.Add(-time.Hour)
+		want.Email = "ana.b@vendor.example"
+		u.CreatedAt = u.CreatedAt.Add(-time.Hour) // created_at is never rewritten
 		mustWrite(t, db, func(tx ally.Tx) error { return tx.UpdateUser(ctx, u) })
 		if u.Version != 2 {
 			t.Fatalf("version %d after update", u.Version)
@@ -134,7 +135,7 @@ func TestUpdateUser(t *testing.T) {
 		want.Version = 2
 		for name, find := range map[string]func() (*ally.User, error){
 			"id":     func() (*ally.User, error) { return db.FindUserByID(ctx, u.ID) },
-			"e-mail": func() (*ally.User, error) { return db.FindUserByEmail(ctx, "ana@vendor.example") },
+			"e-mail": func() (*ally.User, error) { return db.FindUserByEmail(ctx, "ana.b@vendor.example") },
 			"list": func() (*ally.User, error) {
 				us, err := db.FindUsers(ctx)
 				if err != nil || len(us) != 1 {
@@ -146,6 +147,13 @@ func TestUpdateUser(t *testing.T) {
 			if got, err := find(); err != nil || !reflect.DeepEqual(got, &want) {
 				t.Errorf("by %s: %+v, %v\nwant %+v", name, got, err, &want)
 			}
+		}
+
+		other := mustUser(t, db, "bob@vendor.example")
+		other.Email = "ana.b@vendor.example"
+		err := db.Write(ctx, func(tx ally.Tx) error { return tx.UpdateUser(ctx, other) })
+		if ally.ErrorCode(err) != ally.ECodeConflict {
+			t.Errorf("taking another user's e-mail: %v, want a conflict", err)
 		}
 
 		stale := want
