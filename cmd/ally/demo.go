@@ -32,6 +32,17 @@ func demoCommand() *command {
 			for _, u := range res.Users {
 				fmt.Fprintf(w, "  %s\t%s\t%s\n", u.Email, u.Role, u.Name)
 			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "\nsign in at %s/admin/login\n", m.cfg.BaseURL)
+			if len(res.PortalUsers) > 0 {
+				fmt.Fprintf(m.Stdout, "\npartner portal users (%s/partner/login), temporary password %s — you choose your own at first sign-in:\n",
+					m.cfg.BaseURL, demo.PortalUserPassword)
+				for _, u := range res.PortalUsers {
+					fmt.Fprintf(w, "  %s\t%s\n", u.Email, u.Partner)
+				}
+			}
 			return w.Flush()
 		},
 	}

@@ -91,7 +91,7 @@ func PartnerEditableCore(key string) bool {
 	return false
 }
 
-var propertyKeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+var propertyKeyPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,62}$`)
 
 // PropertyFields are the writable fields of a property definition.
 type PropertyFields struct {
@@ -112,7 +112,7 @@ func (f *PropertyFields) Validate(creating bool) error {
 	} else {
 		*f.Key = strings.TrimSpace(*f.Key)
 		isCore := slices.ContainsFunc(CoreProperties, func(p PropertyDefinition) bool { return p.Key == *f.Key })
-		v.Check(propertyKeyPattern.MatchString(*f.Key) && !isCore, "key", "must be lowercase letters, digits and _ (starting with a letter), and not a core property")
+		v.Check(propertyKeyPattern.MatchString(*f.Key) && !isCore, "key", "must be letters, digits and _ (starting with a letter), and not a core property")
 	}
 	if f.Label == nil {
 		v.Check(!creating, "label", "is required")

@@ -28,6 +28,8 @@ type Result struct {
 	Users                    []*ally.User
 	PartnersCreated          int // new in this run
 	PartnersFound            int // already there from an earlier run
+	Contacts                 int // new in this run
+	PortalUsers              []PortalUser
 }
 
 // Seed fills the database behind a with the demo dataset made from seed.
@@ -42,7 +44,10 @@ func Seed(ctx context.Context, a *app.App, seed uint64) (*Result, error) {
 		{"templates", s.seedTemplates},
 		{"users", s.seedUsers},
 		{"partners", s.seedPartners},
-		// Later: contacts, leads, deals, invoices — each a step of its own.
+		{"properties", s.seedProperties},
+		{"template profiles", s.seedTemplateProfiles},
+		{"contacts", s.seedContacts},
+		// Later: leads, deals, invoices — each a step of its own.
 	}
 	for _, st := range steps {
 		if err := st.run(ctx, s.rand(st.name)); err != nil {

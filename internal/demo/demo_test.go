@@ -67,3 +67,45 @@ func TestSeedIsDeterministicAndRepeatable(t *testing.T) {
 		})
 	}
 }
+
+// TestSeedGivesThePortalSomethingToShow: contacts, portal users who can sign
+// in, and a Partner Profile with CRM properties, some editable.
+func TestSeedGivesThePortalSomethingToShow(t *testing.T) {
+	ctx := context.Background()
+	a := app.New(storetest.Open(t, "sqlite"))
+	res, err := demo.Seed(ctx, a, demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Contacts < 80 || len(res.PortalUsers) != 3 {
+		t.Fatalf("%d contacts, %d portal users", res.Contacts, len(res.PortalUsers))
+	}
+	in, err := a.SignInPartner(ctx, res.PortalUsers[0].Email, demo.PortalUserPassword, app.ClientMeta{IP: "192.0.2.1"})
+	if err != nil || !in.MustChangePassword {
+		t.Fatalf("portal sign-in: %+v, %v", in, err)
+	}
+	actor, _, err := a.Authenticate(ctx, in.Token, app.ClientMeta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, err := a.MyProfile(ctx, actor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var editable, crm int
+	for _, f := range view.Fields {
+		if f.Editable {
+			editable++
+		}
+		if f.Source == ally.SourceCRM && f.Value != "" {
+			crm++
+		}
+	}
+	if editable == 0 || crm == 0 || len(view.Fields) < 7 {
+		t.Fatalf("profile: %d fields, %d editable, %d CRM values", len(view.Fields), editable, crm)
+	}
+	again, err := demo.Seed(ctx, a, demo.DefaultSeed)
+	if err != nil || again.Contacts != 0 || len(again.PortalUsers) != 3 {
+		t.Fatalf("second run: %d contacts, %d portal users, %v", again.Contacts, len(again.PortalUsers), err)
+	}
+}
