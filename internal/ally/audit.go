@@ -29,7 +29,9 @@ type AuditFilter struct {
 	PartnerID string
 	ActorID   string
 	Action    string
-	Before    string // keyset cursor: the last id of the previous page
+	Since     time.Time // events at or after this time; zero does not filter
+	Until     time.Time // events before this time (exclusive); zero does not filter
+	Before    string    // keyset cursor: the last id of the previous page
 	Limit     int
 }
 
