@@ -31,12 +31,12 @@ type portalAccountData struct {
 }
 
 func (s *server) portalAccountPage(w http.ResponseWriter, r *http.Request) {
-	s.renderAccount(w, r, http.StatusOK, portalForm{}, portalForm{}, nil)
+	s.renderPortalAccount(w, r, http.StatusOK, portalForm{}, portalForm{}, nil)
 }
 
-// renderAccount shows the account page; on refused details, typed holds
+// renderPortalAccount shows the account page; on refused details, typed holds
 // the submitted name, phone, title and notification choices.
-func (s *server) renderAccount(w http.ResponseWriter, r *http.Request, status int, details, email portalForm, typed map[string]bool) {
+func (s *server) renderPortalAccount(w http.ResponseWriter, r *http.Request, status int, details, email portalForm, typed map[string]bool) {
 	c := portalAccount(r)
 	d := portalAccountData{portalNav: s.portalNavOf(r), portalForm: details, Contact: c, Email: email}
 	if d.Values == nil {
@@ -70,12 +70,12 @@ func (s *server) portalAccountSave(w http.ResponseWriter, r *http.Request) {
 	}
 	f := ally.ContactFields{Name: &name, Phone: &phone, Title: &title}
 	if _, err := s.app.UpdateOwnAccount(r.Context(), actor(r), f, notify); err != nil {
-		form, ok := refusal(err, map[string]string{"name": name, "phone": phone, "title": title})
+		form, ok := portalRefusal(err, map[string]string{"name": name, "phone": phone, "title": title})
 		if !ok {
 			s.errorPage(w, r, "portal", err)
 			return
 		}
-		s.renderAccount(w, r, statusOf(err), form, portalForm{}, notify)
+		s.renderPortalAccount(w, r, statusOf(err), form, portalForm{}, notify)
 		return
 	}
 	redirect(w, r, "/partner/account", "saved")
@@ -89,12 +89,12 @@ func (s *server) portalEmailChange(w http.ResponseWriter, r *http.Request) {
 	}
 	email := r.PostFormValue("email")
 	if err := s.app.RequestEmailChange(r.Context(), actor(r), r.PostFormValue("currentPassword"), email); err != nil {
-		form, ok := refusal(err, map[string]string{"email": email})
+		form, ok := portalRefusal(err, map[string]string{"email": email})
 		if !ok {
 			s.errorPage(w, r, "portal", err)
 			return
 		}
-		s.renderAccount(w, r, statusOf(err), portalForm{}, form, nil)
+		s.renderPortalAccount(w, r, statusOf(err), portalForm{}, form, nil)
 		return
 	}
 	redirect(w, r, "/partner/account", "email")
@@ -121,7 +121,7 @@ func (s *server) portalPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	forced := portalAccount(r).MustChangePassword
 	current, next := r.PostFormValue("currentPassword"), r.PostFormValue("newPassword")
-	err := mismatch("confirm")
+	err := portalMismatch("confirm")
 	if next == r.PostFormValue("confirm") {
 		err = s.app.ChangeOwnPassword(r.Context(), actor(r), session(r).ID, current, next)
 	}
@@ -133,7 +133,7 @@ func (s *server) portalPassword(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, to, "password")
 		return
 	}
-	s.renderRefusal(w, r, "portal/password", "Change your password", err, nil, func(f portalForm) any {
+	s.renderPortalRefusal(w, r, "portal/password", "Change your password", err, nil, func(f portalForm) any {
 		return portalPasswordData{portalNav: s.portalNavOf(r), portalForm: f, Forced: forced}
 	})
 }
@@ -153,6 +153,6 @@ func (s *server) portalEmailConfirm(w http.ResponseWriter, r *http.Request) {
 	case ally.IsNotFound(err):
 		s.portalDeadLink(w, r, "email", err)
 	default:
-		s.renderRefusal(w, r, "portal/email", "Confirm your new e-mail address", err, nil, func(f portalForm) any { return f })
+		s.renderPortalRefusal(w, r, "portal/email", "Confirm your new e-mail address", err, nil, func(f portalForm) any { return f })
 	}
 }

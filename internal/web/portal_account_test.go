@@ -86,7 +86,7 @@ func TestPortalAccount(t *testing.T) {
 		}
 		link := e.portalLink("pat@new.example", "/partner/email/")
 		wantPortalPage(t, b.get(link), http.StatusOK, "Confirm the new address")
-		if c, err := e.app.MyAccount(e.ctx, partnerActor(t, e, "pat@acme.example", next)); err != nil || c.Email != "pat@acme.example" {
+		if c, err := e.app.MyAccount(e.ctx, portalPartnerActor(t, e, "pat@acme.example", next)); err != nil || c.Email != "pat@acme.example" {
 			t.Fatalf("opening the link changed the address: %v %v", c, err)
 		}
 		pg = b.post(link, nil)
@@ -99,8 +99,8 @@ func TestPortalAccount(t *testing.T) {
 	})
 }
 
-// partnerActor signs a partner user in through the application and returns the actor.
-func partnerActor(t *testing.T, e *portalEnv, email, password string) ally.Actor {
+// portalPartnerActor signs a partner user in through the application and returns the actor.
+func portalPartnerActor(t *testing.T, e *portalEnv, email, password string) ally.Actor {
 	t.Helper()
 	in, err := e.app.SignInPartner(e.ctx, email, password, app.ClientMeta{IP: "192.0.2.8"})
 	if err != nil {

@@ -31,10 +31,10 @@ func (s *server) parsePortalForm(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// refusal turns an application error the person can act on (a bad field, a
+// portalRefusal turns an application error the person can act on (a bad field, a
 // wrong password, a lock-out, a stale link) into form data; ok is false for
 // internal errors, which go to the error page instead.
-func refusal(err error, values map[string]string) (portalForm, bool) {
+func portalRefusal(err error, values map[string]string) (portalForm, bool) {
 	if statusOf(err) == http.StatusInternalServerError {
 		return portalForm{}, false
 	}
@@ -48,10 +48,10 @@ func refusal(err error, values map[string]string) (portalForm, bool) {
 	return portalForm{Error: msg, Errors: fields, Values: values}, true
 }
 
-// renderRefusal shows page again with the refusal, or the error page for an
+// renderPortalRefusal shows page again with the refusal, or the error page for an
 // internal error.
-func (s *server) renderRefusal(w http.ResponseWriter, r *http.Request, page, title string, err error, values map[string]string, data func(portalForm) any) {
-	f, ok := refusal(err, values)
+func (s *server) renderPortalRefusal(w http.ResponseWriter, r *http.Request, page, title string, err error, values map[string]string, data func(portalForm) any) {
+	f, ok := portalRefusal(err, values)
 	if !ok {
 		s.errorPage(w, r, "portal", err)
 		return
@@ -59,8 +59,8 @@ func (s *server) renderRefusal(w http.ResponseWriter, r *http.Request, page, tit
 	s.render(w, r, statusOf(err), page, view{Title: title, Data: data(f)})
 }
 
-// mismatch is the refusal of a form whose two password fields differ.
-func mismatch(field string) error {
+// portalMismatch is the refusal of a form whose two password fields differ.
+func portalMismatch(field string) error {
 	var v ally.Validator
 	v.Add(field, "does not match the password above")
 	return v.Err()
@@ -96,7 +96,7 @@ func (s *server) portalLogin(w http.ResponseWriter, r *http.Request) {
 	email, next := r.PostFormValue("email"), portalNext(r)
 	in, err := s.app.SignInPartner(r.Context(), email, r.PostFormValue("password"), meta(r))
 	if err != nil {
-		s.renderRefusal(w, r, "portal/login", "Sign in", err, map[string]string{"email": email},
+		s.renderPortalRefusal(w, r, "portal/login", "Sign in", err, map[string]string{"email": email},
 			func(f portalForm) any { return portalLoginData{portalForm: f, Next: next} })
 		return
 	}
@@ -112,13 +112,15 @@ func (s *server) portalLogin(w http.ResponseWriter, r *http.Request) {
 // copied cookie stops working too. It needs no valid session: an expired
 // one is cleared all the same.
 func (s *server) portalLogout(w http.ResponseWriter, r *http.Request) {
+	// The cookie goes first, so the browser is signed out even if the
+	// database cannot be reached to end the session.
+	s.clearSession(w, portalCookie, "/partner")
 	if c, err := r.Cookie(portalCookie); err == nil && c.Value != "" {
 		if err := s.app.SignOut(r.Context(), c.Value); err != nil {
 			s.errorPage(w, r, "portal", err)
 			return
 		}
 	}
-	s.clearSession(w, portalCookie, "/partner")
 	redirect(w, r, "/partner/login", "signedout")
 }
 
@@ -134,7 +136,7 @@ func (s *server) portalForgot(w http.ResponseWriter, r *http.Request) {
 	}
 	email := r.PostFormValue("email")
 	if err := s.app.RequestPasswordReset(r.Context(), ally.ActorPartner, email, meta(r)); err != nil {
-		s.renderRefusal(w, r, "portal/forgot", "Forgot your password", err, map[string]string{"email": email},
+		s.renderPortalRefusal(w, r, "portal/forgot", "Forgot your password", err, map[string]string{"email": email},
 			func(f portalForm) any { return f })
 		return
 	}
@@ -150,7 +152,7 @@ func (s *server) portalReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	password := r.PostFormValue("password")
-	err := mismatch("confirm")
+	err := portalMismatch("confirm")
 	if password == r.PostFormValue("confirm") {
 		err = s.app.ResetPassword(r.Context(), ally.ActorPartner, r.PathValue("token"), password, meta(r))
 	}
@@ -160,7 +162,7 @@ func (s *server) portalReset(w http.ResponseWriter, r *http.Request) {
 	case ally.IsNotFound(err):
 		s.portalDeadLink(w, r, "reset", err)
 	default:
-		s.renderRefusal(w, r, "portal/reset", "Choose a new password", err, nil, func(f portalForm) any { return f })
+		s.renderPortalRefusal(w, r, "portal/reset", "Choose a new password", err, nil, func(f portalForm) any { return f })
 	}
 }
 

@@ -37,7 +37,7 @@ func (s *server) portalInvite(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if password != r.PostFormValue("confirm") {
-		err = mismatch("confirm")
+		err = portalMismatch("confirm")
 	} else {
 		in, aerr := s.app.AcceptInvite(r.Context(), token, password, meta(r))
 		if aerr == nil {
@@ -50,7 +50,7 @@ func (s *server) portalInvite(w http.ResponseWriter, r *http.Request) {
 		s.portalDeadLink(w, r, "invite", err)
 		return
 	}
-	s.renderRefusal(w, r, "portal/invite", "Accept your invitation", err, nil, func(f portalForm) any {
+	s.renderPortalRefusal(w, r, "portal/invite", "Accept your invitation", err, nil, func(f portalForm) any {
 		return portalJoinData{portalForm: f, PartnerName: name, Email: email}
 	})
 }
@@ -68,7 +68,7 @@ func (s *server) portalSignup(w http.ResponseWriter, r *http.Request) {
 	}
 	email := r.PostFormValue("email")
 	if err := s.app.RequestSignup(r.Context(), email, meta(r)); err != nil {
-		s.renderRefusal(w, r, "portal/signup", "Get portal access", err, map[string]string{"email": email},
+		s.renderPortalRefusal(w, r, "portal/signup", "Get portal access", err, map[string]string{"email": email},
 			func(f portalForm) any { return f })
 		return
 	}
@@ -98,7 +98,7 @@ func (s *server) portalSignupComplete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if password != r.PostFormValue("confirm") {
-		err = mismatch("confirm")
+		err = portalMismatch("confirm")
 	} else {
 		in, cerr := s.app.CompleteSignup(r.Context(), token, name, password, meta(r))
 		if cerr == nil {
@@ -111,6 +111,6 @@ func (s *server) portalSignupComplete(w http.ResponseWriter, r *http.Request) {
 		s.portalDeadLink(w, r, "signup", err)
 		return
 	}
-	s.renderRefusal(w, r, "portal/signup_complete", "Finish signing up", err, map[string]string{"name": name},
+	s.renderPortalRefusal(w, r, "portal/signup_complete", "Finish signing up", err, map[string]string{"name": name},
 		func(f portalForm) any { return portalJoinData{portalForm: f, PartnerName: partner, Email: email} })
 }

@@ -36,8 +36,8 @@ type portalProfileField struct {
 	Error   string
 }
 
-// controls maps a property type to its form control.
-var controls = map[ally.PropertyType]string{
+// portalControls maps a property type to its form control.
+var portalControls = map[ally.PropertyType]string{
 	ally.TypeText: "text", ally.TypeURL: "url", ally.TypeEmail: "email", ally.TypePhone: "tel",
 	ally.TypeNumber: "number", ally.TypeDate: "date", ally.TypeLongText: "textarea", ally.TypeSelect: "select",
 	ally.TypeMultiSelect: "checkboxes", ally.TypeBoolean: "checkbox", ally.TypeImage: "image",
@@ -49,7 +49,7 @@ func (s *server) portalProfilePage(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, "portal", err)
 		return
 	}
-	s.renderProfile(w, r, http.StatusOK, pv, nil, portalForm{})
+	s.renderPortalProfile(w, r, http.StatusOK, pv, nil, portalForm{})
 }
 
 // portalProfileSave passes every posted key but the version to the
@@ -57,7 +57,7 @@ func (s *server) portalProfilePage(w http.ResponseWriter, r *http.Request) {
 // property: the form holds only editable fields, so only a crafted request
 // gets that answer.
 func (s *server) portalProfileSave(w http.ResponseWriter, r *http.Request) {
-	if !s.parsePortalForm(w, r) {
+	if !s.portalProfileOn(w, r) || !s.parsePortalForm(w, r) {
 		return
 	}
 	values := map[string][]string{}
@@ -89,22 +89,25 @@ func (s *server) portalProfileSave(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, "portal", ferr)
 		return
 	}
-	f, _ := refusal(err, nil)
+	f, _ := portalRefusal(err, nil)
 	if code == ally.ECodePrecondition {
 		// The fresh values are shown; what was typed is dropped on purpose,
 		// so nobody overwrites a change they have not seen.
 		f.Error = "Someone else changed this profile while you were editing. The current values are shown below; please make your change again."
-		s.renderProfile(w, r, http.StatusPreconditionFailed, pv, nil, f)
+		s.renderPortalProfile(w, r, http.StatusPreconditionFailed, pv, nil, f)
 		return
 	}
-	s.renderProfile(w, r, http.StatusUnprocessableEntity, pv, r.PostForm, f)
+	s.renderPortalProfile(w, r, http.StatusUnprocessableEntity, pv, r.PostForm, f)
 }
 
 // portalLogo takes a multipart logo upload. The body is capped while it
 // streams; the application sniffs the type and refuses what is not a PNG,
 // JPEG or WebP image (SVG can carry script).
 func (s *server) portalLogo(w http.ResponseWriter, r *http.Request) {
-	data, status, err := readLogo(w, r)
+	if !s.portalProfileOn(w, r) {
+		return
+	}
+	data, status, err := readPortalLogo(w, r)
 	if err == nil {
 		_, err = s.app.SetMyLogo(r.Context(), actor(r), data)
 		status = statusOf(err)
@@ -122,50 +125,70 @@ func (s *server) portalLogo(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, "portal", ferr)
 		return
 	}
-	f, _ := refusal(err, nil)
-	s.renderProfile(w, r, status, pv, nil, f)
+	f, _ := portalRefusal(err, nil)
+	s.renderPortalProfile(w, r, status, pv, nil, f)
 }
 
-// readLogo returns the uploaded file's bytes, or a refusal to show with its
+// readPortalLogo returns the uploaded file's bytes, or a refusal to show with its
 // status: 413 for a request over the cap, 422 for a missing file.
-func readLogo(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
+func readPortalLogo(w http.ResponseWriter, r *http.Request) ([]byte, int, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, portalLogoLimit)
 	if err := r.ParseMultipartForm(portalLogoLimit); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, http.StatusRequestEntityTooLarge, logoRefusal("must be an image of at most 1 MB")
+			return nil, http.StatusRequestEntityTooLarge, portalLogoRefusal("must be an image of at most 1 MB")
 		}
-		return nil, http.StatusUnprocessableEntity, logoRefusal("choose an image file to upload")
+		return nil, http.StatusUnprocessableEntity, portalLogoRefusal("choose an image file to upload")
 	}
 	file, _, err := r.FormFile("logo")
 	if err != nil {
-		return nil, http.StatusUnprocessableEntity, logoRefusal("choose an image file to upload")
+		return nil, http.StatusUnprocessableEntity, portalLogoRefusal("choose an image file to upload")
 	}
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, app.MaxLogoBytes+1))
 	if err != nil {
-		return nil, http.StatusUnprocessableEntity, logoRefusal("the upload did not arrive whole; try again")
+		return nil, http.StatusUnprocessableEntity, portalLogoRefusal("the upload did not arrive whole; try again")
 	}
 	return data, 0, nil
 }
 
-func logoRefusal(msg string) error {
+func portalLogoRefusal(msg string) error {
 	var v ally.Validator
 	v.Add(ally.CoreLogo, "%s", msg)
 	return v.Err()
 }
 
-// renderProfile shows the profile in the template's order. After a refused
+// errPortalNoProfile answers requests for the profile of a partner whose
+// experience template leaves the section out.
+var errPortalNoProfile = ally.Errorf(ally.ECodeNotFound, "Your portal does not include the profile section.")
+
+// portalProfileOn reports whether the partner's template includes the
+// profile section, writing the not-found page when it does not. The
+// application's profile calls do not check sections, so edits are gated
+// here as well as the page.
+func (s *server) portalProfileOn(w http.ResponseWriter, r *http.Request) bool {
+	t, err := s.app.PortalTemplate(r.Context(), actor(r))
+	if err == nil && !t.Sections.Profile {
+		err = errPortalNoProfile
+	}
+	if err != nil {
+		s.errorPage(w, r, "portal", err)
+		return false
+	}
+	return true
+}
+
+// renderPortalProfile shows the profile in the template's order. After a refused
 // edit, posted holds what was typed, shown again in the editable fields.
-func (s *server) renderProfile(w http.ResponseWriter, r *http.Request, status int, pv *app.ProfileView, posted url.Values, f portalForm) {
+func (s *server) renderPortalProfile(w http.ResponseWriter, r *http.Request, status int, pv *app.ProfileView, posted url.Values, f portalForm) {
 	if !pv.Template.Sections.Profile {
-		s.errorPage(w, r, "portal", ally.Errorf(ally.ECodeNotFound, "Your portal does not include the profile section."))
+		s.errorPage(w, r, "portal", errPortalNoProfile)
 		return
 	}
 	d := portalProfileData{portalNav: portalNav{Nav: &pv.Template.Sections}, portalForm: f, Version: pv.Partner.Version}
 	onForm := map[string]bool{}
 	for _, fv := range pv.Fields {
-		pf := portalProfileField{ProfileFieldView: fv, Control: controls[fv.Type], Error: f.Errors[fv.Key]}
+		pf := portalProfileField{ProfileFieldView: fv, Control: portalControls[fv.Type], Error: f.Errors[fv.Key]}
 		if pf.Control == "" {
 			pf.Control = "text"
 		}
@@ -173,7 +196,7 @@ func (s *server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 			d.Editable = true
 			onForm[fv.Key] = true
 			if vs, ok := posted[fv.Key]; ok {
-				pf.Value, pf.Values = firstOf(vs), nonEmpty(vs)
+				pf.Value, pf.Values = portalFirst(vs), portalNonEmpty(vs)
 			}
 		}
 		if fv.Type == ally.TypeImage {
@@ -183,15 +206,15 @@ func (s *server) renderProfile(w http.ResponseWriter, r *http.Request, status in
 	}
 	for key, msg := range f.Errors {
 		if !onForm[key] {
-			d.Other = append(d.Other, labelOf(pv, key)+": "+msg)
+			d.Other = append(d.Other, portalLabelOf(pv, key)+": "+msg)
 		}
 	}
 	s.render(w, r, status, "portal/profile", view{Title: "Profile", Data: d})
 }
 
-// labelOf names a property for a message: its label when the profile shows
+// portalLabelOf names a property for a message: its label when the profile shows
 // it, else the key as sent.
-func labelOf(pv *app.ProfileView, key string) string {
+func portalLabelOf(pv *app.ProfileView, key string) string {
 	for _, f := range pv.Fields {
 		if f.Key == key {
 			return f.Label
@@ -205,14 +228,14 @@ func labelOf(pv *app.ProfileView, key string) string {
 	return key
 }
 
-func firstOf(vs []string) string {
+func portalFirst(vs []string) string {
 	if len(vs) == 0 {
 		return ""
 	}
 	return vs[0]
 }
 
-func nonEmpty(vs []string) []string {
+func portalNonEmpty(vs []string) []string {
 	var out []string
 	for _, v := range vs {
 		if v != "" {

@@ -22,11 +22,11 @@ import (
 func (e *portalEnv) profilePartner(name string) *ally.Partner {
 	e.t.Helper()
 	for _, d := range []ally.PropertyFields{
-		{Key: ptrTo("industry"), Label: ptrTo("Industry"), Type: ptrTo(ally.TypeSelect), Source: ptrTo(ally.SourceCustom), Options: &[]string{"Retail", "Banking"}},
-		{Key: ptrTo("regions"), Label: ptrTo("Regions"), Type: ptrTo(ally.TypeMultiSelect), Source: ptrTo(ally.SourceCRM), Options: &[]string{"EMEA", "APAC", "AMER"}},
-		{Key: ptrTo("employees"), Label: ptrTo("Employees"), Type: ptrTo(ally.TypeNumber), Source: ptrTo(ally.SourceCustom)},
-		{Key: ptrTo("reseller"), Label: ptrTo("Resells our products"), Type: ptrTo(ally.TypeBoolean), Source: ptrTo(ally.SourceCustom)},
-		{Key: ptrTo("founded"), Label: ptrTo("Founded"), Type: ptrTo(ally.TypeDate), Source: ptrTo(ally.SourceCustom)},
+		{Key: portalPtr("industry"), Label: portalPtr("Industry"), Type: portalPtr(ally.TypeSelect), Source: portalPtr(ally.SourceCustom), Options: &[]string{"Retail", "Banking"}},
+		{Key: portalPtr("regions"), Label: portalPtr("Regions"), Type: portalPtr(ally.TypeMultiSelect), Source: portalPtr(ally.SourceCRM), Options: &[]string{"EMEA", "APAC", "AMER"}},
+		{Key: portalPtr("employees"), Label: portalPtr("Employees"), Type: portalPtr(ally.TypeNumber), Source: portalPtr(ally.SourceCustom)},
+		{Key: portalPtr("reseller"), Label: portalPtr("Resells our products"), Type: portalPtr(ally.TypeBoolean), Source: portalPtr(ally.SourceCustom)},
+		{Key: portalPtr("founded"), Label: portalPtr("Founded"), Type: portalPtr(ally.TypeDate), Source: portalPtr(ally.SourceCustom)},
 	} {
 		if _, err := e.app.CreatePropertyDefinition(e.ctx, e.admin, d); err != nil && ally.ErrorCode(err) != ally.ECodeConflict {
 			e.t.Fatal(err)
@@ -38,25 +38,25 @@ func (e *portalEnv) profilePartner(name string) *ally.Partner {
 		ally.ProfileField{Key: ally.CoreDescription, Editable: true}, ally.ProfileField{Key: "industry", Editable: true},
 		ally.ProfileField{Key: "regions", Editable: true}, ally.ProfileField{Key: "employees", Editable: true},
 		ally.ProfileField{Key: "reseller", Editable: true}, ally.ProfileField{Key: "founded"})
-	gold, err := e.app.CreateTier(e.ctx, e.admin, ally.TierFields{Name: ptrTo("Gold " + name)})
+	gold, err := e.app.CreateTier(e.ctx, e.admin, ally.TierFields{Name: portalPtr("Gold " + name)})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	p, err = e.app.UpdatePartner(e.ctx, e.admin, p.ID, ally.PartnerFields{TierID: &gold.ID, Website: ptrTo("https://old.example")}, app.UpdatePartnerOptions{})
+	p, err = e.app.UpdatePartner(e.ctx, e.admin, p.ID, ally.PartnerFields{TierID: &gold.ID, Website: portalPtr("https://old.example")}, app.UpdatePartnerOptions{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return p
 }
 
-func ptrTo[T any](v T) *T { return &v }
+func portalPtr[T any](v T) *T { return &v }
 
-var versionRE = regexp.MustCompile(`name="version" value="(\d+)"`)
+var portalVersionRE = regexp.MustCompile(`name="version" value="(\d+)"`)
 
-// profileVersion reads the version the profile form carries.
-func profileVersion(t *testing.T, pg portalPage) string {
+// portalProfileVersion reads the version the profile form carries.
+func portalProfileVersion(t *testing.T, pg portalPage) string {
 	t.Helper()
-	m := versionRE.FindStringSubmatch(pg.body)
+	m := portalVersionRE.FindStringSubmatch(pg.body)
 	if m == nil {
 		t.Fatalf("no version in %s", pg.body)
 	}
@@ -77,7 +77,7 @@ func TestPortalProfileEdit(t *testing.T) {
 				t.Fatalf("read-only %s is a form field", readOnly)
 			}
 		}
-		version := profileVersion(t, pg)
+		version := portalProfileVersion(t, pg)
 
 		pg = b.post("/partner/profile", url.Values{
 			"version": {version}, "website": {"https://new.example"}, "description": {"We resell."},
@@ -114,7 +114,7 @@ func TestPortalProfileEdit(t *testing.T) {
 		wantPortalPage(t, pg, http.StatusUnprocessableEntity, `id="e-website"`, `value="not a url"`)
 
 		// A stale version: the fresh values come back, nothing is saved.
-		if _, err := e.app.UpdatePartner(e.ctx, e.admin, p.ID, ally.PartnerFields{Website: ptrTo("https://staff.example")}, app.UpdatePartnerOptions{}); err != nil {
+		if _, err := e.app.UpdatePartner(e.ctx, e.admin, p.ID, ally.PartnerFields{Website: portalPtr("https://staff.example")}, app.UpdatePartnerOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		pg = b.post("/partner/profile", url.Values{"version": {strconv.FormatInt(before.Version, 10)}, "website": {"https://mine.example"}})
@@ -125,8 +125,8 @@ func TestPortalProfileEdit(t *testing.T) {
 	})
 }
 
-// logoUpload posts data as the logo file, without following the redirect.
-func logoUpload(t *testing.T, b *portalBrowser, data []byte) portalPage {
+// portalLogoUpload posts data as the logo file, without following the redirect.
+func portalLogoUpload(t *testing.T, b *portalBrowser, data []byte) portalPage {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -148,7 +148,7 @@ func TestPortalLogoUpload(t *testing.T) {
 		if err := png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 4, 4))); err != nil {
 			t.Fatal(err)
 		}
-		pg := logoUpload(t, b, img.Bytes())
+		pg := portalLogoUpload(t, b, img.Bytes())
 		if pg.status != http.StatusSeeOther || pg.location != "/partner/profile?ok=logo" {
 			t.Fatalf("png upload: %d %s %s", pg.status, pg.location, pg.body)
 		}
@@ -163,12 +163,12 @@ func TestPortalLogoUpload(t *testing.T) {
 		}
 
 		svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)
-		wantPortalPage(t, logoUpload(t, b, svg), http.StatusUnprocessableEntity, "must be a PNG, JPEG or WebP image")
+		wantPortalPage(t, portalLogoUpload(t, b, svg), http.StatusUnprocessableEntity, "must be a PNG, JPEG or WebP image")
 
 		big := append(append([]byte{}, img.Bytes()...), make([]byte, app.MaxLogoBytes)...)
-		wantPortalPage(t, logoUpload(t, b, big), http.StatusUnprocessableEntity, "at most 1 MB")
+		wantPortalPage(t, portalLogoUpload(t, b, big), http.StatusUnprocessableEntity, "at most 1 MB")
 		huge := append(append([]byte{}, img.Bytes()...), make([]byte, 2*app.MaxLogoBytes)...)
-		wantPortalPage(t, logoUpload(t, b, huge), http.StatusRequestEntityTooLarge, "at most 1 MB")
+		wantPortalPage(t, portalLogoUpload(t, b, huge), http.StatusRequestEntityTooLarge, "at most 1 MB")
 
 		got, _ := e.app.Partner(e.ctx, e.admin, p.ID)
 		if got.LogoURL != src[1] {

@@ -39,6 +39,13 @@ func (s *server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /partner/account/password", s.portalMember(s.portalPasswordPage))
 	mux.HandleFunc("POST /partner/account/password", s.portalMember(s.portalPassword))
 	mux.HandleFunc("POST /partner/account/email", s.portalMember(s.portalEmailChange))
+
+	// Anything else under /partner/ is a branded "no such page", whoever asks.
+	mux.HandleFunc("/partner/", s.portalNotFound)
+}
+
+func (s *server) portalNotFound(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, "portal", ally.Errorf(ally.ECodeNotFound, "There is no such page in the partner portal."))
 }
 
 // portalPasswordPath is where a partner user with a temporary password is
