@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/app"
@@ -45,7 +48,21 @@ func portalRefusal(err error, values map[string]string) (portalForm, bool) {
 	if len(fields) > 0 {
 		msg = "Please correct the marked fields."
 	}
-	return portalForm{Error: msg, Errors: fields, Values: values}, true
+	return portalForm{Error: portalSentence(msg), Errors: fields, Values: values}, true
+}
+
+// portalSentence makes an application message ("wrong e-mail or
+// password") read as a sentence on its own line of the page.
+func portalSentence(msg string) string {
+	r, n := utf8.DecodeRuneInString(msg)
+	if n == 0 {
+		return msg
+	}
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
+		msg += "."
+	}
+	return msg
 }
 
 // renderPortalRefusal shows page again with the refusal, or the error page for an
@@ -180,7 +197,7 @@ func (s *server) portalDeadLink(w http.ResponseWriter, r *http.Request, kind str
 	}
 	_, msg := fieldErrors(err)
 	s.render(w, r, http.StatusNotFound, "portal/deadlink", view{Title: "This link does not work any more",
-		Data: portalDeadLinkData{Kind: kind, Message: msg}})
+		Data: portalDeadLinkData{Kind: kind, Message: portalSentence(msg)}})
 }
 
 // startPortalSession signs the browser in after an invite or sign-up and

@@ -17,8 +17,8 @@ func TestPortalLoginAnswersAlike(t *testing.T) {
 		b := e.browser()
 		unknown := b.post("/partner/login", url.Values{"email": {"nobody@acme.example"}, "password": {portalPassword}})
 		wrong := b.post("/partner/login", url.Values{"email": {"pat@acme.example"}, "password": {"not the password at all"}})
-		wantPortalPage(t, unknown, http.StatusUnauthorized, "wrong e-mail or password")
-		wantPortalPage(t, wrong, http.StatusUnauthorized, "wrong e-mail or password")
+		wantPortalPage(t, unknown, http.StatusUnauthorized, "Wrong e-mail or password.")
+		wantPortalPage(t, wrong, http.StatusUnauthorized, "Wrong e-mail or password.")
 		// The pages differ only in the address echoed back.
 		if strings.ReplaceAll(unknown.body, "nobody@acme.example", "") != strings.ReplaceAll(wrong.body, "pat@acme.example", "") {
 			t.Fatal("unknown and known addresses get different pages")
@@ -32,13 +32,13 @@ func TestPortalLoginAnswersAlike(t *testing.T) {
 			b.post("/partner/login", url.Values{"email": {"pat@acme.example"}, "password": {"not the password at all"}})
 		}
 		pg := b.post("/partner/login", url.Values{"email": {"pat@acme.example"}, "password": {portalPassword}})
-		wantPortalPage(t, pg, http.StatusTooManyRequests, "too many attempts")
+		wantPortalPage(t, pg, http.StatusTooManyRequests, "Too many attempts")
 		// An unknown address locks the same way, so the lock reveals nothing.
 		for i := 0; i < 5; i++ {
 			b.post("/partner/login", url.Values{"email": {"ghost@acme.example"}, "password": {"whatever it is"}})
 		}
 		wantPortalPage(t, b.post("/partner/login", url.Values{"email": {"ghost@acme.example"}, "password": {"whatever it is"}}),
-			http.StatusTooManyRequests, "too many attempts")
+			http.StatusTooManyRequests, "Too many attempts")
 	})
 }
 

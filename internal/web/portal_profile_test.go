@@ -49,6 +49,7 @@ func (e *portalEnv) profilePartner(name string) *ally.Partner {
 	return p
 }
 
+// portalPtr returns a pointer to v, for the optional fields of the app's inputs.
 func portalPtr[T any](v T) *T { return &v }
 
 var portalVersionRE = regexp.MustCompile(`name="version" value="(\d+)"`)
