@@ -125,7 +125,9 @@ func (s *server) adminPartnerActivity(w http.ResponseWriter, r *http.Request) {
 	err := s.app.AddComment(r.Context(), actor(r), id, ally.ActivityKind(form.Kind), form.Text)
 	if ally.ErrorCode(err) == ally.ECodeInvalid {
 		d := &adminPartnerData{Comment: form}
-		d.Errors, d.Alert = fieldErrors(err)
+		var msg string
+		d.Errors, msg = fieldErrors(err)
+		d.Alert = admSentence(msg)
 		s.adminPartnerPage(w, r, statusOf(err), d)
 		return
 	}

@@ -100,7 +100,9 @@ func (s *server) adminPartnerUpdate(w http.ResponseWriter, r *http.Request) {
 func (s *server) adminPartnerFormFailed(w http.ResponseWriter, r *http.Request, cur *ally.Partner, d *adminPartnerFormData, err error) {
 	switch ally.ErrorCode(err) {
 	case ally.ECodeInvalid, ally.ECodeConflict:
-		d.Errors, d.Alert = fieldErrors(err)
+		var msg string
+		d.Errors, msg = fieldErrors(err)
+		d.Alert = admSentence(msg)
 		d.Form.markKinds(cur)
 		s.adminPartnerFormPage(w, r, statusOf(err), cur, d)
 	case ally.ECodePrecondition:
@@ -114,7 +116,7 @@ func (s *server) adminPartnerFormFailed(w http.ResponseWriter, r *http.Request, 
 			return
 		}
 		_, msg := fieldErrors(err)
-		d.Alert = msg + " The form now shows the current values: make your changes again."
+		d.Alert = admSentence(msg) + " The form now shows the current values: make your changes again."
 		d.Form = adminPartnerFormFrom(fresh)
 		s.adminPartnerFormPage(w, r, statusOf(err), fresh, d)
 	default:
