@@ -218,3 +218,9 @@ func setVersion(t *testing.T, pg setPage) string {
 }
 
 func setPtr[T any](v T) *T { return &v }
+
+// appMeta is the client the tests' direct application calls come from.
+func appMeta() app.ClientMeta { return app.ClientMeta{IP: "192.0.2.50", UserAgent: "settings-test"} }
+
+// appUpdate is an unconditional partner update.
+func appUpdate() app.UpdatePartnerOptions { return app.UpdatePartnerOptions{} }
