@@ -20,7 +20,7 @@ func (m *Main) openApp(ctx context.Context) error {
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrating the %s database: %w", db.Engine(), err)
 	}
-	m.app = app.New(db, app.WithLogger(m.log))
+	m.app = app.New(db, app.WithLogger(m.log), app.WithBaseURL(m.cfg.BaseURL))
 	return nil
 }
 

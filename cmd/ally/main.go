@@ -50,6 +50,7 @@ type Main struct {
 	app    *app.App
 	server *server.Server
 	jobs   *jobs.Runner // background jobs, while serving; see jobs.go
+	sweep  func()       // stops the periodic sweep, while serving; see jobs.go
 }
 
 // NewMain returns a Main wired to the process's standard streams and environment.
@@ -112,6 +113,10 @@ func (m *Main) Close() error {
 		}
 		m.log.Info("HTTP server stopped")
 		m.server = nil
+	}
+	if m.sweep != nil {
+		m.sweep()
+		m.sweep = nil
 	}
 	if m.jobs != nil {
 		// Same bound as the HTTP drain; a job cut off runs again once its lock expires.

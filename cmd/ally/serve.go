@@ -36,6 +36,7 @@ func (m *Main) serve(ctx context.Context) error {
 	}
 	if !m.cfg.BaseURLSet {
 		m.cfg.BaseURL = m.server.URL() // the real port when ALLY_ADDR asked for port 0
+		m.app.SetBaseURL(m.cfg.BaseURL)
 	}
 	m.log.Info("listening on "+m.server.URL(), "addr", m.server.Addr(), "baseURL", m.cfg.BaseURL,
 		"database", m.db.Engine(), "version", buildVersion().Version)

@@ -94,6 +94,10 @@ func (a *App) profileView(ctx context.Context, r ally.Reader, p *ally.Partner) (
 	if err != nil {
 		return nil, err
 	}
+	if !t.Sections.Profile {
+		// The template hides the section: no door may read or edit it.
+		return nil, ally.Errorf(ally.ECodeNotFound, "the profile section is not part of this portal")
+	}
 	defs, err := r.FindPropertyDefinitions(ctx)
 	if err != nil {
 		return nil, err
