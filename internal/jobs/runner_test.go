@@ -144,9 +144,8 @@ func TestFailuresAndRecovery(t *testing.T) {
 		if j := mustJob(t, db, unknown.ID); j.State != "pending" || j.LastError != "no handler for kind test.unknown" {
 			t.Errorf("job without a handler: %+v", j)
 		}
-		// The store cannot fail a job at once: a permanent error waits the
-		// longest backoff instead of the usual one.
-		if j := mustJob(t, db, permanent.ID); j.LastError != "recipient deleted" || !j.RunAt.Equal(clk.Now().Add(jobs.MaxBackoff)) {
+		// A permanent error fails the job at once (the store's FailJob).
+		if j := mustJob(t, db, permanent.ID); j.LastError != "recipient deleted" || j.State != "failed" || j.Attempts != 1 {
 			t.Errorf("permanently failed job: %+v", j)
 		}
 		if j := mustJob(t, db, long.ID); len(j.LastError) > 2000 || !strings.HasPrefix(j.LastError, "éé") || strings.ContainsRune(j.LastError, '\uFFFD') {
