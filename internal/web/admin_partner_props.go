@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/allyprm/ally/internal/ally"
 )
@@ -110,15 +111,38 @@ func admPropText(val any) (text, kind string) {
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64), "number"
 	case []any:
-		b, _ := json.Marshal(x)
-		return string(b), "list"
+		return admJSON(x), "list"
 	}
-	b, _ := json.Marshal(val)
-	return string(b), "value"
+	return admJSON(val), "value"
 }
 
-// adminPropList is a property map as sorted name, value pairs, for showing.
+// admJSON writes v as JSON without HTML escaping: the template escapes for
+// the page, and "&" must read as "&", not "\u0026", in a form field.
+func admJSON(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// adminPropList is a property map as sorted name, value pairs, for showing:
+// a list reads as its items, comma-separated.
 func adminPropList(m map[string]any) []adminPropRow {
 	g := adminPropGroupFrom("", "", m)
-	return g.Rows[:len(g.Rows)-adminBlankPropRows]
+	rows := g.Rows[:len(g.Rows)-adminBlankPropRows]
+	for i, row := range rows {
+		if list, ok := m[row.Key].([]any); ok {
+			items := make([]string, 0, len(list))
+			for _, x := range list {
+				if s, ok := x.(string); ok {
+					items = append(items, s)
+				} else {
+					items = append(items, admJSON(x))
+				}
+			}
+			rows[i].Value = strings.Join(items, ", ")
+		}
+	}
+	return rows
 }

@@ -63,19 +63,19 @@ func TestAdminPartnerCreateEditArchive(t *testing.T) {
 			http.StatusUnprocessableEntity, "another partner already has this domain")
 
 		// CRM values that are not text survive an edit that does not touch them.
-		crm := map[string]any{"employees": 42.0, "tags": []any{"a", "b"}, "active": true, "name": "Acme"}
+		crm := map[string]any{"employees": 42.0, "tags": []any{"a", "R&D"}, "active": true, "name": "Acme"}
 		if _, err := e.app.UpdatePartner(e.ctx, e.admin, id, ally.PartnerFields{PartnerCRMProperties: &crm}, app.UpdatePartnerOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		edit := b.get("/admin/partners/" + id + "/edit")
-		wantUI(t, edit, http.StatusOK, `value="42"`, "Stored as number", `value="[&#34;a&#34;,&#34;b&#34;]"`, "Stored as list", `name="version" value="2"`)
+		wantUI(t, edit, http.StatusOK, `value="42"`, "Stored as number", `value="[&#34;a&#34;,&#34;R&amp;D&#34;]"`, "Stored as list", `name="version" value="2"`)
 		stale := uiForm(t, edit, "/admin/partners/"+id+"/edit")
 		form = uiForm(t, edit, "/admin/partners/"+id+"/edit")
 		form.Set("name", "Acme Global")
 		uiSetRow(t, form, "partnerObjectCrmProperties", "name", "Acme Global")
 		wantUI(t, b.post("/admin/partners/"+id+"/edit", form), http.StatusOK, "Saved.", "Acme Global")
 		p = e.reload(id)
-		want := map[string]any{"employees": 42.0, "tags": []any{"a", "b"}, "active": true, "name": "Acme Global"}
+		want := map[string]any{"employees": 42.0, "tags": []any{"a", "R&D"}, "active": true, "name": "Acme Global"}
 		if p.Name != "Acme Global" || !reflect.DeepEqual(p.PartnerCRMProperties, want) || p.Version != 3 || p.TierID != gold.ID {
 			t.Fatalf("after edit: %+v", p)
 		}
