@@ -96,7 +96,7 @@ func (a *App) profileView(ctx context.Context, r ally.Reader, p *ally.Partner) (
 	}
 	if !t.Sections.Profile {
 		// The template hides the section: no door may read or edit it.
-		return nil, ally.Errorf(ally.ECodeNotFound, "the profile section is not part of this portal")
+		return nil, ally.Errorf(ally.ECodeNotFound, "your portal does not include the profile section")
 	}
 	defs, err := r.FindPropertyDefinitions(ctx)
 	if err != nil {

@@ -57,7 +57,7 @@ func (s *server) portalProfilePage(w http.ResponseWriter, r *http.Request) {
 // property: the form holds only editable fields, so only a crafted request
 // gets that answer.
 func (s *server) portalProfileSave(w http.ResponseWriter, r *http.Request) {
-	if !s.portalProfileOn(w, r) || !s.parsePortalForm(w, r) {
+	if !s.parsePortalForm(w, r) {
 		return
 	}
 	values := map[string][]string{}
@@ -104,9 +104,6 @@ func (s *server) portalProfileSave(w http.ResponseWriter, r *http.Request) {
 // streams; the application sniffs the type and refuses what is not a PNG,
 // JPEG or WebP image (SVG can carry script).
 func (s *server) portalLogo(w http.ResponseWriter, r *http.Request) {
-	if !s.portalProfileOn(w, r) {
-		return
-	}
 	data, status, err := readPortalLogo(w, r)
 	if err == nil {
 		_, err = s.app.SetMyLogo(r.Context(), actor(r), data)
@@ -158,33 +155,9 @@ func portalLogoRefusal(msg string) error {
 	return v.Err()
 }
 
-// errPortalNoProfile answers requests for the profile of a partner whose
-// experience template leaves the section out.
-var errPortalNoProfile = ally.Errorf(ally.ECodeNotFound, "Your portal does not include the profile section.")
-
-// portalProfileOn reports whether the partner's template includes the
-// profile section, writing the not-found page when it does not. The
-// application's profile calls do not check sections, so edits are gated
-// here as well as the page.
-func (s *server) portalProfileOn(w http.ResponseWriter, r *http.Request) bool {
-	t, err := s.app.PortalTemplate(r.Context(), actor(r))
-	if err == nil && !t.Sections.Profile {
-		err = errPortalNoProfile
-	}
-	if err != nil {
-		s.errorPage(w, r, "portal", err)
-		return false
-	}
-	return true
-}
-
 // renderPortalProfile shows the profile in the template's order. After a refused
 // edit, posted holds what was typed, shown again in the editable fields.
 func (s *server) renderPortalProfile(w http.ResponseWriter, r *http.Request, status int, pv *app.ProfileView, posted url.Values, f portalForm) {
-	if !pv.Template.Sections.Profile {
-		s.errorPage(w, r, "portal", errPortalNoProfile)
-		return
-	}
 	d := portalProfileData{portalNav: portalNav{Nav: &pv.Template.Sections}, portalForm: f, Version: pv.Partner.Version}
 	onForm := map[string]bool{}
 	for _, fv := range pv.Fields {
