@@ -38,10 +38,18 @@ type server struct {
 	limiter *limiter
 }
 
+// Mux is what Register adds the API's routes to: an *http.ServeMux, or a
+// wrapper around one that also notes each pattern (the access matrix test
+// checks that it covers every route).
+type Mux interface {
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+	ServeHTTP(http.ResponseWriter, *http.Request)
+}
+
 // Register adds every /api/v1 route to mux, plus GET /api/v1/openapi.json
 // (the OpenAPI 3.1 document) and GET /api/v1/docs (the reference page),
 // which need no key. Unknown paths under /api/v1/ get a 404 error envelope.
-func Register(mux *http.ServeMux, a *app.App, cfg Config) {
+func Register(mux Mux, a *app.App, cfg Config) {
 	installErrorModel()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

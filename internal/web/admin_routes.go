@@ -7,7 +7,7 @@ import "net/http"
 // user; what they may see and do is decided by the application layer, so a
 // manager gets 404 for a partner that is not theirs and a viewer 403 for a
 // change). Every POST also passes the cross-origin check in Register.
-func (s *server) adminRoutes(mux *http.ServeMux) {
+func (s *server) adminRoutes(mux router) {
 	// Public: signing in and out, forgotten passwords.
 	mux.HandleFunc("GET /admin/login", s.adminLoginPage)
 	mux.HandleFunc("POST /admin/login", s.adminLogin)

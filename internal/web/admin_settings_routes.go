@@ -1,7 +1,5 @@
 package web
 
-import "net/http"
-
 // adminSettingsRoutes is the route table of the admin's settings, audit log
 // and own account pages (see adminRoutes for the rest of /admin). Who may
 // call each route:
@@ -10,7 +8,7 @@ import "net/http"
 //   - s.staff: any signed-in staff user (the audit log's own use cases refuse
 //     those without the audit permission);
 //   - public: the e-mail change link, which proves itself by its token.
-func (s *server) adminSettingsRoutes(mux *http.ServeMux) {
+func (s *server) adminSettingsRoutes(mux router) {
 	mux.HandleFunc("GET /admin/settings", s.settings(s.settingsIndex))
 
 	mux.HandleFunc("GET /admin/settings/tiers", s.settings(s.tierList))

@@ -11,7 +11,7 @@ import (
 // may call it: public (sign-in, reset, invite, sign-up and e-mail
 // confirmation pages) or s.portalMember (a signed-in partner user; the partner
 // always comes from the session, never from the URL or a form).
-func (s *server) portalRoutes(mux *http.ServeMux) {
+func (s *server) portalRoutes(mux router) {
 	// Public: signing in and out, and the pages e-mailed links open.
 	mux.HandleFunc("GET /partner/login", s.portalLoginPage)
 	mux.HandleFunc("POST /partner/login", s.portalLogin)

@@ -50,13 +50,50 @@ func Register(mux *http.ServeMux, a *app.App, cfg Config) {
 	ui := http.NewServeMux()
 	s.adminRoutes(ui)
 	s.portalRoutes(ui)
-	guarded := securityHeaders(csrf.Handler(ui))
-	mux.Handle("/admin/", guarded)
+	s.mount(mux, securityHeaders(csrf.Handler(ui)))
+}
+
+// mount adds to mux the two surfaces' route tables (ui, behind the
+// cross-origin and header guards), the redirects to them, and the files
+// served beside them.
+func (s *server) mount(mux router, ui http.Handler) {
+	mux.Handle("/admin/", ui)
 	mux.Handle("/admin", http.RedirectHandler("/admin/", http.StatusFound))
-	mux.Handle("/partner/", guarded)
+	mux.Handle("/partner/", ui)
 	mux.Handle("/partner", http.RedirectHandler("/partner/", http.StatusFound))
 	mux.HandleFunc("GET /static/", s.static.serve)
 	mux.HandleFunc("GET /theme.css", s.themeCSS)
 	mux.HandleFunc("GET /files/{id}", s.file)
 	mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
+}
+
+// router is what the route tables register on: the *http.ServeMux that
+// serves them, or the recorder Routes lists them with.
+type router interface {
+	Handle(pattern string, h http.Handler)
+	HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request))
+}
+
+// Routes returns the pattern of every route Register adds, in the order it
+// adds them, those of the admin UI and the portal included (a pattern
+// registered twice, like "/partner/" as mount point and as the portal's
+// "no such page", is listed twice). The access matrix test checks that it
+// covers each one, so a new route cannot be added without saying who may
+// call it.
+func Routes() []string {
+	var rec routeRecorder
+	s := &server{}
+	s.adminRoutes(&rec)
+	s.portalRoutes(&rec)
+	s.mount(&rec, nil)
+	return rec
+}
+
+// routeRecorder is a router that only notes the patterns.
+type routeRecorder []string
+
+func (r *routeRecorder) Handle(pattern string, _ http.Handler) { *r = append(*r, pattern) }
+
+func (r *routeRecorder) HandleFunc(pattern string, _ func(http.ResponseWriter, *http.Request)) {
+	*r = append(*r, pattern)
 }
