@@ -158,6 +158,9 @@ func shortValue(v any, max int) string {
 	case nil:
 		return "—"
 	case string:
+		if x == "" {
+			return "—" // an empty text reads as nothing, like null
+		}
 		s = x
 	default:
 		b, err := json.Marshal(x)

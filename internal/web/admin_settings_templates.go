@@ -169,13 +169,20 @@ func readTemplate(f *formInput, all []ally.PropertyDefinition) (ally.ExperienceT
 	return ally.ExperienceTemplateFields{Name: f.ptr("name"), Sections: &sec, Profile: &profile}, form
 }
 
+// newTemplateProfile is what a new template's profile starts with: the
+// core properties partners without a template see, all read-only.
+var newTemplateProfile = []ally.ProfileField{
+	{Key: ally.CoreName}, {Key: ally.CoreWebsite}, {Key: ally.CoreLogo},
+	{Key: ally.CoreTier}, {Key: ally.CoreManager}, {Key: ally.CoreChampion},
+}
+
 func (s *server) templateNew(w http.ResponseWriter, r *http.Request) {
 	all, err := s.allProperties(r)
 	if err != nil {
 		s.errorPage(w, r, "admin", err)
 		return
 	}
-	form := templateForm{Sections: sectionOptions(ally.Sections{Dashboard: true, Profile: true}), Rows: storedRows(all, nil)}
+	form := templateForm{Sections: sectionOptions(ally.Sections{Dashboard: true, Profile: true}), Rows: storedRows(all, newTemplateProfile)}
 	s.render(w, r, http.StatusOK, "admin/settings_template", view{Title: "New experience template", Data: templateData{Form: form}})
 }
 
