@@ -1,0 +1,6 @@
+//go:build race
+
+package browsertest
+
+// raceEnabled says the tests run with -race, so the binary is built with it too.
+const raceEnabled = true
