@@ -73,15 +73,21 @@ func (a *App) Authenticate(ctx context.Context, token string, meta ClientMeta) (
 	return s.actor(meta), ses, nil
 }
 
-// SignOut ends the session with token. An unknown token is not an error:
-// the caller is signed out either way.
-func (a *App) SignOut(ctx context.Context, token string) error {
+// SignOut ends the session with token if it is a session of kind: the
+// surface the token was sent to. A token of the other surface's session
+// signs nobody in there, so it ends nothing there either (a portal token
+// posted to the admin's sign-out leaves the portal session alone). An
+// unknown token is not an error: the caller is signed out either way.
+func (a *App) SignOut(ctx context.Context, token string, kind ally.ActorKind) error {
 	ses, err := a.store.FindSessionByTokenHash(ctx, hashToken(token))
 	if ally.IsNotFound(err) || token == "" {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if ses.Kind != kind {
+		return nil
 	}
 	return a.store.Write(ctx, func(tx ally.Tx) error {
 		if err := tx.DeleteSession(ctx, ses.ID); err != nil && !ally.IsNotFound(err) {

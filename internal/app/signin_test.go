@@ -66,8 +66,13 @@ func TestSignInFailuresAnswerAlike(t *testing.T) {
 			t.Fatalf("last sign-in %v, want %v", u.LastSignInAt, e.clock.Now())
 		}
 
-		// Sign-out kills the token on every node, and only that token.
-		if err := e.app.SignOut(e.ctx, in1.Token); err != nil {
+		// Sign-out kills the token on every node, and only that token; the
+		// portal's sign-out leaves a staff session alone.
+		if err := e.app.SignOut(e.ctx, in1.Token, ally.ActorPartner); err != nil {
+			t.Fatal(err)
+		}
+		e.signedIn(e.node(), in1.Token)
+		if err := e.app.SignOut(e.ctx, in1.Token, ally.ActorStaff); err != nil {
 			t.Fatal(err)
 		}
 		e.signedOut(e.node(), in1.Token)
@@ -75,7 +80,7 @@ func TestSignInFailuresAnswerAlike(t *testing.T) {
 		if ev := e.wantAudit("auth.signout", 1); ev.ActorID != admin.ID || ev.ActorLabel != "admin@vendor.example" {
 			t.Fatalf("signout audit: %+v", ev)
 		}
-		if err := e.app.SignOut(e.ctx, in1.Token); err != nil {
+		if err := e.app.SignOut(e.ctx, in1.Token, ally.ActorStaff); err != nil {
 			t.Fatalf("second sign-out: %v", err)
 		}
 	})

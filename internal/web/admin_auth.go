@@ -94,7 +94,7 @@ func adminAuthAnswer(err error) bool {
 // from outliving the sign-in that replaced it.
 func (s *server) adminStartSession(w http.ResponseWriter, r *http.Request, in app.SignIn) {
 	if c, err := r.Cookie(adminCookie); err == nil && c.Value != "" && c.Value != in.Token {
-		if err := s.app.SignOut(r.Context(), c.Value); err != nil {
+		if err := s.app.SignOut(r.Context(), c.Value, ally.ActorStaff); err != nil {
 			s.log.Warn("ending the previous admin session", "err", err)
 		}
 	}
@@ -106,7 +106,7 @@ func (s *server) adminStartSession(w http.ResponseWriter, r *http.Request, in ap
 // other sites from doing it for the user.
 func (s *server) adminLogout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(adminCookie); err == nil && c.Value != "" {
-		if err := s.app.SignOut(r.Context(), c.Value); err != nil {
+		if err := s.app.SignOut(r.Context(), c.Value, ally.ActorStaff); err != nil {
 			s.errorPage(w, r, "admin", err)
 			return
 		}

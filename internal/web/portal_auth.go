@@ -133,7 +133,7 @@ func (s *server) portalLogout(w http.ResponseWriter, r *http.Request) {
 	// database cannot be reached to end the session.
 	s.clearSession(w, portalCookie, "/partner")
 	if c, err := r.Cookie(portalCookie); err == nil && c.Value != "" {
-		if err := s.app.SignOut(r.Context(), c.Value); err != nil {
+		if err := s.app.SignOut(r.Context(), c.Value, ally.ActorPartner); err != nil {
 			s.errorPage(w, r, "portal", err)
 			return
 		}
