@@ -30,6 +30,16 @@ func (s *server) routes(api huma.API) {
 	handle(r, "POST", "/api/v1/partners/{id}/restore", ally.ScopePartnersWrite, "Restore a partner",
 		"Returns an archived partner to the status it had before.", s.restorePartner)
 
+	// The people at a partner.
+	handle(r, "GET", "/api/v1/partners/{id}/contacts", ally.ScopeContactsRead, "List contacts",
+		"A partner's contacts in id order, one page at a time.", s.listContacts)
+	handle(r, "POST", "/api/v1/partners/{id}/contacts", ally.ScopeContactsWrite, "Create a contact",
+		"Adds a person to the partner. Portal access is granted by invitation in the admin UI.", s.createContact)
+	handle(r, "GET", "/api/v1/partners/{id}/contacts/{contactId}", ally.ScopeContactsRead, "Get a contact", "", s.getContact)
+	handle(r, "PATCH", "/api/v1/partners/{id}/contacts/{contactId}", ally.ScopeContactsWrite, "Update a contact", "", s.patchContact)
+	handle(r, "DELETE", "/api/v1/partners/{id}/contacts/{contactId}", ally.ScopeContactsWrite, "Delete a contact",
+		"Removes the contact with its portal access and sessions.", s.deleteContact)
+
 	// The catalog: small lists, returned whole.
 	handle(r, "GET", "/api/v1/tiers", ally.ScopeTiersRead, "List tiers", "Every tier, best first.", s.listTiers)
 	handle(r, "GET", "/api/v1/tiers/{id}", ally.ScopeTiersRead, "Get a tier", "", s.getTier)
@@ -88,6 +98,8 @@ func handle[I, O any](t table, method, path string, scope ally.Scope, summary, d
 	case http.MethodPatch:
 		op.Middlewares = huma.Middlewares{t.readBody}
 		op.Errors = append(op.Errors, http.StatusConflict)
+	case http.MethodDelete:
+		op.DefaultStatus = http.StatusNoContent
 	}
 	if method == http.MethodPatch || strings.HasSuffix(path, "/archive") || strings.HasSuffix(path, "/restore") {
 		op.Errors = append(op.Errors, http.StatusPreconditionFailed)

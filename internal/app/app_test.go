@@ -230,3 +230,26 @@ func TestPasswordHash(t *testing.T) {
 		t.Fatal("hashes must be salted")
 	}
 }
+
+func TestChampionMustBeOwnContact(t *testing.T) {
+	each(t, func(t *testing.T, a *app.App) {
+		ctx := context.Background()
+		p := mustPartner(t, a, sys, ally.PartnerFields{Name: ptr("Acme")})
+		q := mustPartner(t, a, sys, ally.PartnerFields{Name: ptr("Globex")})
+		theirs, err := a.CreateContact(ctx, sys, q.ID, ally.ContactFields{Name: ptr("Gus"), Email: ptr("gus@globex.example")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = a.UpdatePartner(ctx, sys, p.ID, ally.PartnerFields{ChampionContactID: &theirs.ID}, app.UpdatePartnerOptions{})
+		wantCode(t, err, ally.ECodeInvalid)
+		_, _, err = a.CreatePartner(ctx, sys, ally.PartnerFields{Name: ptr("Initech"), PrimaryContactID: &theirs.ID})
+		wantCode(t, err, ally.ECodeInvalid)
+		ours, err := a.CreateContact(ctx, sys, p.ID, ally.ContactFields{Name: ptr("Ana"), Email: ptr("ana@acme.example")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.UpdatePartner(ctx, sys, p.ID, ally.PartnerFields{ChampionContactID: &ours.ID}, app.UpdatePartnerOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -133,6 +133,9 @@ func (a *App) insertPartner(ctx context.Context, tx ally.Tx, actor ally.Actor, f
 	if err := checkPartnerRefs(ctx, tx, f); err != nil {
 		return nil, err
 	}
+	if err := checkContactRefs(ctx, tx, p.ID, f); err != nil {
+		return nil, err
+	}
 	if err := tx.CreatePartner(ctx, p); err != nil {
 		return nil, err
 	}
@@ -182,6 +185,9 @@ func (a *App) updatePartner(ctx context.Context, tx ally.Tx, actor ally.Actor, b
 		return before, nil
 	}
 	if err := checkPartnerRefs(ctx, tx, f); err != nil {
+		return nil, err
+	}
+	if err := checkContactRefs(ctx, tx, before.ID, f); err != nil {
 		return nil, err
 	}
 	return a.savePartner(ctx, tx, actor, "partner.updated", after, diff)
@@ -266,6 +272,28 @@ func checkPartnerRefs(ctx context.Context, tx ally.Tx, f ally.PartnerFields) err
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	return v.Err()
+}
+
+// checkContactRefs makes sure a champion or primary contact is one of this
+// partner's own contacts, never another partner's.
+func checkContactRefs(ctx context.Context, r ally.Reader, partnerID string, f ally.PartnerFields) error {
+	var v ally.Validator
+	for _, ref := range []struct {
+		field string
+		id    *string
+	}{{"championContactId", f.ChampionContactID}, {"primaryContactId", f.PrimaryContactID}} {
+		if ref.id == nil || *ref.id == "" {
+			continue
+		}
+		c, err := r.FindContactByID(ctx, *ref.id)
+		switch {
+		case ally.IsNotFound(err) || (err == nil && c.PartnerID != partnerID):
+			v.Add(ref.field, "is not a contact of this partner")
+		case err != nil:
+			return err
+		}
 	}
 	return v.Err()
 }
