@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/mail"
 )
 
 // JobPartnerUpdated is the job kind queued when a partner edits its
@@ -239,11 +240,52 @@ func (a *App) afterProfileEdit(ctx context.Context, tx ally.Tx, actor ally.Actor
 	if err := a.notify(ctx, tx, p.OwnerID, ally.NotifyPartnerUpdated, p.Name+": "+text, "/admin/partners/"+p.ID); err != nil {
 		return err
 	}
+	if err := a.mailOwner(ctx, tx, actor, p, diff); err != nil {
+		return err
+	}
 	args, err := json.Marshal(map[string]any{"partnerId": p.ID, "version": p.Version, "changes": diff, "actor": actor.Label})
 	if err != nil {
 		return err
 	}
 	return tx.Enqueue(ctx, &ally.Job{Kind: JobPartnerUpdated, Args: args, MaxAttempts: 20})
+}
+
+// mailOwner e-mails the partner's owner about the partner's own edit,
+// unless the owner turned those e-mails off (they are on by default).
+func (a *App) mailOwner(ctx context.Context, tx ally.Tx, actor ally.Actor, p *ally.Partner, diff map[string]ally.Change) error {
+	if p.OwnerID == "" || a.baseURL() == "" {
+		return nil
+	}
+	owner, err := tx.FindUserByID(ctx, p.OwnerID)
+	if ally.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if on, set := owner.Notifications[ally.NotifyPartnerUpdated]; owner.Disabled || (set && !on) {
+		return nil
+	}
+	data := mail.PartnerUpdatedData{PartnerName: p.Name, ActorLabel: actor.Label, Link: a.baseURL() + "/admin/partners/" + p.ID}
+	for _, field := range slices.Sorted(maps.Keys(diff)) {
+		data.Changes = append(data.Changes, mail.ChangeLine{Field: field, Before: shown(diff[field].Before), After: shown(diff[field].After)})
+	}
+	return a.enqueueMail(ctx, tx, mail.KindPartnerUpdated, data, owner.Email)
+}
+
+// shown renders an audited value for people: text as is, anything else as JSON.
+func shown(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "—"
+	case string:
+		return x
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "?"
+	}
+	return string(b)
 }
 
 // applyProfile validates the submitted values against the editable fields and copies them onto p.
