@@ -54,5 +54,9 @@ func (s *server) adminRoutes(mux router) {
 	mux.HandleFunc("GET /admin/quiet", s.staff(s.adminQuiet))
 	mux.HandleFunc("POST /admin/quiet/archive", s.staff(s.adminQuietArchive))
 
+	// Staff: their own notifications.
+	mux.HandleFunc("GET /admin/notifications", s.staff(s.adminNotifications))
+	mux.HandleFunc("POST /admin/notifications/read", s.staff(s.adminNotificationsRead))
+
 	s.adminSettingsRoutes(mux)
 }
