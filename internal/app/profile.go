@@ -155,7 +155,10 @@ func propertyValue(ctx context.Context, r ally.Reader, p *ally.Partner, def ally
 		if p.ChampionContactID == "" {
 			return "", nil, nil
 		}
-		c, err := r.FindContactByID(ctx, p.ChampionContactID)
+		// The reference is read back through findPartnerContact, so a
+		// champion id that names another partner's contact (written before
+		// references were checked) shows as none, never as that person.
+		c, err := findPartnerContact(ctx, r, p.ID, p.ChampionContactID)
 		if ally.IsNotFound(err) {
 			return "", nil, nil
 		}
