@@ -48,7 +48,7 @@ var mxAdminRoutes = []mxRoute{
 	{"POST /admin/logout", "/admin/logout", "", mxPublic, mxRenew},
 	{"GET /admin/forgot", "/admin/forgot", "", mxPublic, nil},
 	{"POST /admin/forgot", "/admin/forgot", "email=nobody%40vendor.example", mxPublic, nil},
-	{"GET /admin/reset/{token}", "/admin/reset/{TOKEN}", "", mxPublic, nil},
+	{"GET /admin/reset/{token}", "/admin/reset/{TOKEN}", "", mx404, nil},
 	{"POST /admin/reset/{token}", "/admin/reset/{TOKEN}", "password=a+new+password+2&password2=a+new+password+2", mx404, nil},
 
 	// Lists: each shows only what its reader may see. The going-quiet list

@@ -14,7 +14,7 @@ var mxPortalRoutes = []mxRoute{
 	{"POST /partner/logout", "/partner/logout", "", mxPublic, mxRenew},
 	{"GET /partner/forgot", "/partner/forgot", "", mxPublic, nil},
 	{"POST /partner/forgot", "/partner/forgot", "email=nobody%40nowhere.example", mxPublic, nil},
-	{"GET /partner/reset/{token}", "/partner/reset/{TOKEN}", "", mxPublic, nil},
+	{"GET /partner/reset/{token}", "/partner/reset/{TOKEN}", "", mx404, nil},
 	{"POST /partner/reset/{token}", "/partner/reset/{TOKEN}", "password=a+new+password+3&confirm=a+new+password+3", mx404, nil},
 	{"GET /partner/invite/{token}", "/partner/invite/{TOKEN}", "", mx404, nil},
 	{"POST /partner/invite/{token}", "/partner/invite/{TOKEN}", "password=a+new+password+3&confirm=a+new+password+3", mx404, nil},
@@ -22,7 +22,7 @@ var mxPortalRoutes = []mxRoute{
 	{"POST /partner/signup", "/partner/signup", "email=someone%40nowhere.example", mxPublic, nil},
 	{"GET /partner/signup/{token}", "/partner/signup/{TOKEN}", "", mx404, nil},
 	{"POST /partner/signup/{token}", "/partner/signup/{TOKEN}", "name=Someone&password=a+new+password+3&confirm=a+new+password+3", mx404, nil},
-	{"GET /partner/email/{token}", "/partner/email/{TOKEN}", "", mxPublic, nil},
+	{"GET /partner/email/{token}", "/partner/email/{TOKEN}", "", mx404, nil},
 	{"POST /partner/email/{token}", "/partner/email/{TOKEN}", "", mx404, nil},
 
 	{"GET /partner/{$}", "/partner/", "", mxMember, nil},

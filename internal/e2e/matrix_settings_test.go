@@ -65,6 +65,6 @@ var mxSettingsRoutes = []mxRoute{
 	{"POST /admin/account/totp", "/admin/account/totp", "", mxStaff, nil},
 	{"POST /admin/account/totp/enable", "/admin/account/totp/enable", "code=000000", "L L L 422 422 422 422 L L", nil},
 	{"POST /admin/account/totp/disable", "/admin/account/totp/disable", "password=wrong", "L L L 422 422 422 422 L L", nil},
-	{"GET /admin/email/{token}", "/admin/email/{TOKEN}", "", mxPublic, nil},
+	{"GET /admin/email/{token}", "/admin/email/{TOKEN}", "", mx404, nil},
 	{"POST /admin/email/{token}", "/admin/email/{TOKEN}", "", mx404, nil},
 }

@@ -128,6 +128,10 @@ func (s *server) accountEmail(w http.ResponseWriter, r *http.Request) {
 // emailConfirmPage is where the e-mailed link lands. It asks for a click
 // rather than changing the address on a GET: mail scanners open links.
 func (s *server) emailConfirmPage(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.CheckLink(r.Context(), ally.TokenEmailChange, ally.ActorStaff, r.PathValue("token")); err != nil {
+		s.errorPage(w, r, "admin", err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "admin/account_email", view{Title: "Confirm your new e-mail address", Data: r.PathValue("token")})
 }
 

@@ -50,6 +50,10 @@ type adminResetData struct {
 // form is sent (the application has no way to peek at a reset token without
 // using it, and a form costs nothing).
 func (s *server) adminResetPage(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.CheckLink(r.Context(), ally.TokenReset, ally.ActorStaff, r.PathValue("token")); err != nil {
+		s.errorPage(w, r, "admin", err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "admin/reset", view{Title: "Choose a new password", Data: adminResetData{Action: r.URL.EscapedPath()}})
 }
 

@@ -139,6 +139,10 @@ func (s *server) portalPassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) portalEmailConfirmPage(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.CheckLink(r.Context(), ally.TokenEmailChange, ally.ActorPartner, r.PathValue("token")); err != nil {
+		s.portalDeadLink(w, r, "email", err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "portal/email", view{Title: "Confirm your new e-mail address", Data: portalForm{}})
 }
 

@@ -161,6 +161,10 @@ func (s *server) portalForgot(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) portalResetPage(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.CheckLink(r.Context(), ally.TokenReset, ally.ActorPartner, r.PathValue("token")); err != nil {
+		s.portalDeadLink(w, r, "reset", err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "portal/reset", view{Title: "Choose a new password", Data: portalForm{}})
 }
 
