@@ -11,7 +11,7 @@ import (
 )
 
 func TestPortalDashboard(t *testing.T) {
-	eachPortalEngine(t, func(t *testing.T, e *portalEnv) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
 		if err := e.app.UpdateSettings(e.ctx, e.admin, ally.Settings{Branding: ally.Branding{VendorName: "Globex", AccentColor: "#aa3300"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -19,7 +19,7 @@ func TestPortalDashboard(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		gold, err := e.app.CreateTier(e.ctx, e.admin, ally.TierFields{Name: portalPtr("Gold"), PricePerLeadCents: portalPtr(int64(4200))})
+		gold, err := e.app.CreateTier(e.ctx, e.admin, ally.TierFields{Name: uiPtr("Gold"), PricePerLeadCents: uiPtr(int64(4200))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,7 +30,7 @@ func TestPortalDashboard(t *testing.T) {
 		b := e.signedInAt(p, "pat@acme.example")
 
 		pg := b.get("/partner/")
-		wantPortalPage(t, pg, http.StatusOK, "Globex <span class=\"muted\">partner portal</span>", "<h1>Acme</h1>", "Gold", "Mia Manager",
+		wantUI(t, pg, http.StatusOK, "Globex <span class=\"muted\">partner portal</span>", "<h1>Acme</h1>", "Gold", "Mia Manager",
 			"mailto:mia@globex.example", `<span class="badge active">active</span>`, `href="/partner/profile"`, "Leads", "Coming soon")
 		for _, hidden := range []string{"4200", "42.00", "Deals", "Invoices"} {
 			if strings.Contains(pg.body, hidden) {
@@ -40,12 +40,12 @@ func TestPortalDashboard(t *testing.T) {
 		if css := b.get("/theme.css"); !strings.Contains(css.body, "#aa3300") {
 			t.Fatalf("theme: %s", css.body)
 		}
-		wantPortalPage(t, b.get("/partner/no-such-page"), http.StatusNotFound, "no such page")
+		wantUI(t, b.get("/partner/no-such-page"), http.StatusNotFound, "no such page")
 	})
 }
 
 func TestPortalSectionsFollowTheTemplate(t *testing.T) {
-	eachPortalEngine(t, func(t *testing.T, e *portalEnv) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
 		p := e.portalPartner("Acme")
 		b := e.signedInAt(p, "pat@acme.example")
 		off := ally.Sections{}
@@ -57,17 +57,17 @@ func TestPortalSectionsFollowTheTemplate(t *testing.T) {
 		}
 
 		pg := b.get("/partner/")
-		wantPortalPage(t, pg, http.StatusOK, "<h1>Acme</h1>", `href="/partner/account"`)
+		wantUI(t, pg, http.StatusOK, "<h1>Acme</h1>", `href="/partner/account"`)
 		for _, hidden := range []string{`href="/partner/profile"`, "A shared comment", "Coming soon"} {
 			if strings.Contains(pg.body, hidden) {
 				t.Fatalf("with every section off the dashboard shows %q", hidden)
 			}
 		}
-		wantPortalPage(t, b.get("/partner/profile"), http.StatusNotFound, "does not include the profile")
-		wantPortalPage(t, b.post("/partner/profile", url.Values{"website": {"https://x.example"}}), http.StatusNotFound)
+		wantUI(t, b.get("/partner/profile"), http.StatusNotFound, "does not include the profile")
+		wantUI(t, b.post("/partner/profile", url.Values{"website": {"https://x.example"}}), http.StatusNotFound)
 		if got, _ := e.app.Partner(e.ctx, e.admin, p.ID); got.Website != "" {
 			t.Fatalf("an edit went through a closed section: %s", got.Website)
 		}
-		wantPortalPage(t, b.get("/partner/account"), http.StatusOK, "My account")
+		wantUI(t, b.get("/partner/account"), http.StatusOK, "My account")
 	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func TestPortalPartnersSeeOnlyThemselves(t *testing.T) {
-	eachPortalEngine(t, func(t *testing.T, e *portalEnv) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
 		a := e.portalPartner("Alpha Partners")
 		bp := e.portalPartner("Bravo Partners")
 		if err := e.app.AddComment(e.ctx, e.admin, bp.ID, ally.ActivityComment, "Bravo's secret plan"); err != nil {
@@ -29,7 +29,7 @@ func TestPortalPartnersSeeOnlyThemselves(t *testing.T) {
 		} {
 			for path, want := range map[string]string{"/partner/": "Alpha Partners", "/partner/profile": "Alpha Partners", "/partner/account": "ann@alpha.example"} {
 				pg := alpha.get(path + q)
-				wantPortalPage(t, pg, http.StatusOK, want)
+				wantUI(t, pg, http.StatusOK, want)
 				for _, leak := range []string{"Bravo", bp.ID} {
 					if strings.Contains(pg.body, leak) {
 						t.Fatalf("%s%s shows %q", path, q, leak)
@@ -38,7 +38,7 @@ func TestPortalPartnersSeeOnlyThemselves(t *testing.T) {
 			}
 		}
 		home := alpha.get("/partner/")
-		wantPortalPage(t, home, http.StatusOK, "Welcome, Alpha")
+		wantUI(t, home, http.StatusOK, "Welcome, Alpha")
 		if strings.Contains(home.body, "slow to pay") {
 			t.Fatal("an internal note reached the portal")
 		}
@@ -48,7 +48,7 @@ func TestPortalPartnersSeeOnlyThemselves(t *testing.T) {
 			t.Fatalf("profile by id: %d", pg.status)
 		}
 		pg := alpha.post("/partner/profile", url.Values{"partnerId": {bp.ID}, "website": {"https://x.example"}})
-		wantPortalPage(t, pg, http.StatusUnprocessableEntity, "is read-only")
+		wantUI(t, pg, http.StatusUnprocessableEntity, "is read-only")
 		got, _ := e.app.Partner(e.ctx, e.admin, bp.ID)
 		if got.Website != "" || got.Version != bp.Version {
 			t.Fatalf("partner B changed: %+v", got)
@@ -57,7 +57,7 @@ func TestPortalPartnersSeeOnlyThemselves(t *testing.T) {
 }
 
 func TestPortalTemporaryPassword(t *testing.T) {
-	eachPortalEngine(t, func(t *testing.T, e *portalEnv) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
 		p := e.portalPartner("Acme")
 		c := e.portalContact(p, "Pat Jones", "pat@acme.example")
 		const temp = "temporary password 1"
@@ -66,13 +66,13 @@ func TestPortalTemporaryPassword(t *testing.T) {
 		}
 		b := e.browser()
 		pg := b.post("/partner/login", url.Values{"email": {"pat@acme.example"}, "password": {temp}, "next": {"/partner/profile"}})
-		if pg.path() != "/partner/account/password?ok=mustchange" {
-			t.Fatalf("temporary sign-in ended at %s", pg.path())
+		if pg.uri() != "/partner/account/password?ok=mustchange" {
+			t.Fatalf("temporary sign-in ended at %s", pg.uri())
 		}
-		wantPortalPage(t, pg, http.StatusOK, "Choose a new password to continue.", "temporary password")
+		wantUI(t, pg, http.StatusOK, "Choose a new password to continue.", "temporary password")
 		for _, path := range []string{"/partner/", "/partner/profile", "/partner/account"} {
-			if pg := b.getRaw(path); pg.status != http.StatusSeeOther || pg.location != "/partner/account/password?ok=mustchange" {
-				t.Fatalf("%s with a temporary password: %d %s", path, pg.status, pg.location)
+			if pg := b.getOnly(path); pg.status != http.StatusSeeOther || pg.location() != "/partner/account/password?ok=mustchange" {
+				t.Fatalf("%s with a temporary password: %d %s", path, pg.status, pg.location())
 			}
 		}
 		form := url.Values{"website": {"https://early.example"}}.Encode()
@@ -81,12 +81,12 @@ func TestPortalTemporaryPassword(t *testing.T) {
 		}
 
 		pg = b.post("/partner/account/password", url.Values{"currentPassword": {temp}, "newPassword": {portalPassword}, "confirm": {"different"}})
-		wantPortalPage(t, pg, http.StatusUnprocessableEntity, "does not match")
+		wantUI(t, pg, http.StatusUnprocessableEntity, "does not match")
 		pg = b.post("/partner/account/password", url.Values{"currentPassword": {temp}, "newPassword": {portalPassword}, "confirm": {portalPassword}})
-		if pg.path() != "/partner/?ok=password" {
-			t.Fatalf("password change ended at %s", pg.path())
+		if pg.uri() != "/partner/?ok=password" {
+			t.Fatalf("password change ended at %s", pg.uri())
 		}
-		wantPortalPage(t, pg, http.StatusOK, "Password changed.", "Acme")
-		wantPortalPage(t, b.get("/partner/profile"), http.StatusOK, "Profile")
+		wantUI(t, pg, http.StatusOK, "Password changed.", "Acme")
+		wantUI(t, b.get("/partner/profile"), http.StatusOK, "Profile")
 	})
 }

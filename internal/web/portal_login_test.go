@@ -10,15 +10,15 @@ import (
 )
 
 func TestPortalLoginAnswersAlike(t *testing.T) {
-	eachPortalEngine(t, func(t *testing.T, e *portalEnv) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
 		p := e.portalPartner("Acme")
 		e.signedInAt(p, "pat@acme.example")
 
 		b := e.browser()
 		unknown := b.post("/partner/login", url.Values{"email": {"nobody@acme.example"}, "password": {portalPassword}})
 		wrong := b.post("/partner/login", url.Values{"email": {"pat@acme.example"}, "password": {"not the password at all"}})
-		wantPortalPage(t, unknown, http.StatusUnauthorized, "Wrong e-mail or password.")
-		wantPortalPage(t, wrong, http.StatusUnauthorized, "Wrong e-mail or password.")
+		wantUI(t, unknown, http.StatusUnauthorized, "Wrong e-mail or password.")
+		wantUI(t, wrong, http.StatusUnauthorized, "Wrong e-mail or password.")
 		// The pages differ only in the address echoed back.
 		if strings.ReplaceAll(unknown.body, "nobody@acme.example", "") != strings.ReplaceAll(wrong.body, "pat@acme.example", "") {
 			t.Fatal("unknown and known addresses get different pages")
@@ -32,28 +32,28 @@ func TestPortalLoginAnswersAlike(t *testing.T) {
 			b.post("/partner/login", url.Values{"email": {"pat@acme.example"}, "password": {"not the password at all"}})
 		}
 		pg := b.post("/partner/login", url.Values{"email": {"pat@acme.example"}, "password": {portalPassword}})
-		wantPortalPage(t, pg, http.StatusTooManyRequests, "Too many attempts")
+		wantUI(t, pg, http.StatusTooManyRequests, "Too many attempts")
 		// An unknown address locks the same way, so the lock reveals nothing.
 		for i := 0; i < 5; i++ {
 			b.post("/partner/login", url.Values{"email": {"ghost@acme.example"}, "password": {"whatever it is"}})
 		}
-		wantPortalPage(t, b.post("/partner/login", url.Values{"email": {"ghost@acme.example"}, "password": {"whatever it is"}}),
+		wantUI(t, b.post("/partner/login", url.Values{"email": {"ghost@acme.example"}, "password": {"whatever it is"}}),
 			http.StatusTooManyRequests, "Too many attempts")
 	})
 }
 
 func TestPortalLoginNextAndSignOut(t *testing.T) {
-	eachPortalEngine(t, func(t *testing.T, e *portalEnv) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
 		p := e.portalPartner("Acme")
 		e.signedInAt(p, "pat@acme.example")
 
 		// A page behind the sign-in sends there with itself as next.
 		b := e.browser()
-		pg := b.getRaw("/partner/profile?x=1")
-		if pg.status != http.StatusSeeOther || pg.location != "/partner/login?next="+url.QueryEscape("/partner/profile?x=1") {
-			t.Fatalf("signed-out profile: %d %s", pg.status, pg.location)
+		pg := b.getOnly("/partner/profile?x=1")
+		if pg.status != http.StatusSeeOther || pg.location() != "/partner/login?next="+url.QueryEscape("/partner/profile?x=1") {
+			t.Fatalf("signed-out profile: %d %s", pg.status, pg.location())
 		}
-		wantPortalPage(t, b.get(pg.location), http.StatusOK, `name="next" value="/partner/profile?x=1"`)
+		wantUI(t, b.get(pg.location()), http.StatusOK, `name="next" value="/partner/profile?x=1"`)
 
 		for next, want := range map[string]string{
 			"/partner/profile":            "/partner/profile",
@@ -68,8 +68,8 @@ func TestPortalLoginNextAndSignOut(t *testing.T) {
 			b := e.browser()
 			form := url.Values{"email": {"pat@acme.example"}, "password": {portalPassword}, "next": {next}}
 			pg := b.postRaw("/partner/login", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), nil)
-			if pg.status != http.StatusSeeOther || pg.location != want {
-				t.Fatalf("next %q: %d to %q, want %q", next, pg.status, pg.location, want)
+			if pg.status != http.StatusSeeOther || pg.location() != want {
+				t.Fatalf("next %q: %d to %q, want %q", next, pg.status, pg.location(), want)
 			}
 		}
 
@@ -81,20 +81,20 @@ func TestPortalLoginNextAndSignOut(t *testing.T) {
 			t.Fatal("no session cookie")
 		}
 		pg = b.post("/partner/logout", nil)
-		wantPortalPage(t, pg, http.StatusOK, "You are signed out.")
+		wantUI(t, pg, http.StatusOK, "You are signed out.")
 		if b.cookie("ally_portal", "/partner/") != "" {
 			t.Fatal("the cookie outlived sign-out")
 		}
 		thief := e.browser()
 		thief.setCookie("ally_portal", token, "/partner")
-		if pg := thief.getRaw("/partner/"); pg.status != http.StatusSeeOther || !strings.HasPrefix(pg.location, "/partner/login") {
-			t.Fatalf("a signed-out token still opens the portal: %d %s", pg.status, pg.location)
+		if pg := thief.getOnly("/partner/"); pg.status != http.StatusSeeOther || !strings.HasPrefix(pg.location(), "/partner/login") {
+			t.Fatalf("a signed-out token still opens the portal: %d %s", pg.status, pg.location())
 		}
 	})
 }
 
 func TestPortalRefusesCrossSiteAndStaff(t *testing.T) {
-	eachPortalEngine(t, func(t *testing.T, e *portalEnv) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
 		p := e.portalPartner("Acme")
 		b := e.signedInAt(p, "pat@acme.example")
 
@@ -117,15 +117,15 @@ func TestPortalRefusesCrossSiteAndStaff(t *testing.T) {
 		}
 
 		// A staff session is no portal session, under either cookie name.
-		in, err := e.app.SignInStaff(e.ctx, "admin@vendor.example", portalPassword, app.ClientMeta{IP: "192.0.2.7"})
+		in, err := e.app.SignInStaff(e.ctx, "admin@vendor.example", uiPassword, app.ClientMeta{IP: "192.0.2.7"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, name := range []string{"ally_portal", "ally_admin"} {
 			staff := e.browser()
 			staff.setCookie(name, in.Token, "/partner")
-			if pg := staff.getRaw("/partner/"); pg.status != http.StatusSeeOther || !strings.HasPrefix(pg.location, "/partner/login") {
-				t.Fatalf("staff token as %s opened the portal: %d %s", name, pg.status, pg.location)
+			if pg := staff.getOnly("/partner/"); pg.status != http.StatusSeeOther || !strings.HasPrefix(pg.location(), "/partner/login") {
+				t.Fatalf("staff token as %s opened the portal: %d %s", name, pg.status, pg.location())
 			}
 		}
 	})

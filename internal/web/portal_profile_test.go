@@ -19,14 +19,14 @@ import (
 // profilePartner makes a partner whose profile shows a property of every
 // kind the form renders: read-only core fields (name, tier), editable core
 // fields (website, description, logo) and editable custom properties.
-func (e *portalEnv) profilePartner(name string) *ally.Partner {
+func (e *uiEnv) profilePartner(name string) *ally.Partner {
 	e.t.Helper()
 	for _, d := range []ally.PropertyFields{
-		{Key: portalPtr("industry"), Label: portalPtr("Industry"), Type: portalPtr(ally.TypeSelect), Source: portalPtr(ally.SourceCustom), Options: &[]string{"Retail", "Banking"}},
-		{Key: portalPtr("regions"), Label: portalPtr("Regions"), Type: portalPtr(ally.TypeMultiSelect), Source: portalPtr(ally.SourceCRM), Options: &[]string{"EMEA", "APAC", "AMER"}},
-		{Key: portalPtr("employees"), Label: portalPtr("Employees"), Type: portalPtr(ally.TypeNumber), Source: portalPtr(ally.SourceCustom)},
-		{Key: portalPtr("reseller"), Label: portalPtr("Resells our products"), Type: portalPtr(ally.TypeBoolean), Source: portalPtr(ally.SourceCustom)},
-		{Key: portalPtr("founded"), Label: portalPtr("Founded"), Type: portalPtr(ally.TypeDate), Source: portalPtr(ally.SourceCustom)},
+		{Key: uiPtr("industry"), Label: uiPtr("Industry"), Type: uiPtr(ally.TypeSelect), Source: uiPtr(ally.SourceCustom), Options: &[]string{"Retail", "Banking"}},
+		{Key: uiPtr("regions"), Label: uiPtr("Regions"), Type: uiPtr(ally.TypeMultiSelect), Source: uiPtr(ally.SourceCRM), Options: &[]string{"EMEA", "APAC", "AMER"}},
+		{Key: uiPtr("employees"), Label: uiPtr("Employees"), Type: uiPtr(ally.TypeNumber), Source: uiPtr(ally.SourceCustom)},
+		{Key: uiPtr("reseller"), Label: uiPtr("Resells our products"), Type: uiPtr(ally.TypeBoolean), Source: uiPtr(ally.SourceCustom)},
+		{Key: uiPtr("founded"), Label: uiPtr("Founded"), Type: uiPtr(ally.TypeDate), Source: uiPtr(ally.SourceCustom)},
 	} {
 		if _, err := e.app.CreatePropertyDefinition(e.ctx, e.admin, d); err != nil && ally.ErrorCode(err) != ally.ECodeConflict {
 			e.t.Fatal(err)
@@ -38,39 +38,24 @@ func (e *portalEnv) profilePartner(name string) *ally.Partner {
 		ally.ProfileField{Key: ally.CoreDescription, Editable: true}, ally.ProfileField{Key: "industry", Editable: true},
 		ally.ProfileField{Key: "regions", Editable: true}, ally.ProfileField{Key: "employees", Editable: true},
 		ally.ProfileField{Key: "reseller", Editable: true}, ally.ProfileField{Key: "founded"})
-	gold, err := e.app.CreateTier(e.ctx, e.admin, ally.TierFields{Name: portalPtr("Gold " + name)})
+	gold, err := e.app.CreateTier(e.ctx, e.admin, ally.TierFields{Name: uiPtr("Gold " + name)})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	p, err = e.app.UpdatePartner(e.ctx, e.admin, p.ID, ally.PartnerFields{TierID: &gold.ID, Website: portalPtr("https://old.example")}, app.UpdatePartnerOptions{})
+	p, err = e.app.UpdatePartner(e.ctx, e.admin, p.ID, ally.PartnerFields{TierID: &gold.ID, Website: uiPtr("https://old.example")}, app.UpdatePartnerOptions{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return p
 }
 
-// portalPtr returns a pointer to v, for the optional fields of the app's inputs.
-func portalPtr[T any](v T) *T { return &v }
-
-var portalVersionRE = regexp.MustCompile(`name="version" value="(\d+)"`)
-
-// portalProfileVersion reads the version the profile form carries.
-func portalProfileVersion(t *testing.T, pg portalPage) string {
-	t.Helper()
-	m := portalVersionRE.FindStringSubmatch(pg.body)
-	if m == nil {
-		t.Fatalf("no version in %s", pg.body)
-	}
-	return m[1]
-}
-
 func TestPortalProfileEdit(t *testing.T) {
-	eachPortalEngine(t, func(t *testing.T, e *portalEnv) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
 		p := e.profilePartner("Acme")
 		b := e.signedInAt(p, "pat@acme.example")
 
 		pg := b.get("/partner/profile")
-		wantPortalPage(t, pg, http.StatusOK, "Gold Acme", "https://old.example", `name="website"`, `<textarea id="f-description"`,
+		wantUI(t, pg, http.StatusOK, "Gold Acme", "https://old.example", `name="website"`, `<textarea id="f-description"`,
 			`<select id="f-industry"`, `type="checkbox" name="regions" value="APAC"`, `type="number"`, `name="reseller" value="true"`,
 			`type="file" name="logo"`)
 		for _, readOnly := range []string{`name="name"`, `name="tier"`, `name="founded"`} {
@@ -78,22 +63,22 @@ func TestPortalProfileEdit(t *testing.T) {
 				t.Fatalf("read-only %s is a form field", readOnly)
 			}
 		}
-		version := portalProfileVersion(t, pg)
+		version := uiVersion(t, pg)
 
 		pg = b.post("/partner/profile", url.Values{
 			"version": {version}, "website": {"https://new.example"}, "description": {"We resell."},
 			"industry": {"Banking"}, "regions": {"", "EMEA", "APAC"}, "employees": {"42"}, "reseller": {"true", "false"},
 		})
-		if pg.path() != "/partner/profile?ok=saved" {
-			t.Fatalf("save ended at %s: %s", pg.path(), pg.body)
+		if pg.uri() != "/partner/profile?ok=saved" {
+			t.Fatalf("save ended at %s: %s", pg.uri(), pg.body)
 		}
-		wantPortalPage(t, pg, http.StatusOK, "Saved.", `value="https://new.example"`, "We resell.", `<option selected>Banking</option>`,
+		wantUI(t, pg, http.StatusOK, "Saved.", `value="https://new.example"`, "We resell.", `<option selected>Banking</option>`,
 			`value="EMEA" checked`, `value="42"`, `value="true" checked`)
 		got, err := e.app.Partner(e.ctx, e.admin, p.ID)
 		if err != nil || got.Website != "https://new.example" || got.CustomProperties["industry"] != "Banking" || got.CustomProperties["reseller"] != true {
 			t.Fatalf("partner after edit: %+v %v", got, err)
 		}
-		evs := e.portalAudits("partner.profile_updated")
+		evs := e.audits("partner.profile_updated")
 		if len(evs) != 1 || evs[0].ActorKind != ally.ActorPartner || evs[0].PartnerID != p.ID ||
 			evs[0].Changes["website"].Before != "https://old.example" || evs[0].Changes["website"].After != "https://new.example" {
 			t.Fatalf("audit: %+v", evs)
@@ -103,7 +88,7 @@ func TestPortalProfileEdit(t *testing.T) {
 		before := got
 		for _, key := range []string{"tier", "name", "founded", "partnerId"} {
 			pg = b.post("/partner/profile", url.Values{"version": {strconv.FormatInt(before.Version, 10)}, "website": {"https://sneaky.example"}, key: {"x"}})
-			wantPortalPage(t, pg, http.StatusUnprocessableEntity, "is read-only")
+			wantUI(t, pg, http.StatusUnprocessableEntity, "is read-only")
 		}
 		after, _ := e.app.Partner(e.ctx, e.admin, p.ID)
 		if after.Version != before.Version || after.Website != "https://new.example" || after.Name != "Acme" || after.TierID != before.TierID {
@@ -112,22 +97,22 @@ func TestPortalProfileEdit(t *testing.T) {
 
 		// A value of the wrong shape is shown beside its field, with what was typed.
 		pg = b.post("/partner/profile", url.Values{"version": {strconv.FormatInt(before.Version, 10)}, "website": {"not a url"}})
-		wantPortalPage(t, pg, http.StatusUnprocessableEntity, `id="e-website"`, `value="not a url"`)
+		wantUI(t, pg, http.StatusUnprocessableEntity, `id="e-website"`, `value="not a url"`)
 
 		// A stale version: the fresh values come back, nothing is saved.
-		if _, err := e.app.UpdatePartner(e.ctx, e.admin, p.ID, ally.PartnerFields{Website: portalPtr("https://staff.example")}, app.UpdatePartnerOptions{}); err != nil {
+		if _, err := e.app.UpdatePartner(e.ctx, e.admin, p.ID, ally.PartnerFields{Website: uiPtr("https://staff.example")}, app.UpdatePartnerOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		pg = b.post("/partner/profile", url.Values{"version": {strconv.FormatInt(before.Version, 10)}, "website": {"https://mine.example"}})
-		wantPortalPage(t, pg, http.StatusPreconditionFailed, "Someone else changed this profile", `value="https://staff.example"`)
-		if len(e.portalAudits("partner.profile_updated")) != 1 {
+		wantUI(t, pg, http.StatusPreconditionFailed, "Someone else changed this profile", `value="https://staff.example"`)
+		if len(e.audits("partner.profile_updated")) != 1 {
 			t.Fatal("refused edits were audited as changes")
 		}
 	})
 }
 
 // portalLogoUpload posts data as the logo file, without following the redirect.
-func portalLogoUpload(t *testing.T, b *portalBrowser, data []byte) portalPage {
+func portalLogoUpload(t *testing.T, b *uiBrowser, data []byte) uiPage {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -141,7 +126,7 @@ func portalLogoUpload(t *testing.T, b *portalBrowser, data []byte) portalPage {
 }
 
 func TestPortalLogoUpload(t *testing.T) {
-	eachPortalEngine(t, func(t *testing.T, e *portalEnv) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
 		p := e.profilePartner("Acme")
 		b := e.signedInAt(p, "pat@acme.example")
 
@@ -150,8 +135,8 @@ func TestPortalLogoUpload(t *testing.T) {
 			t.Fatal(err)
 		}
 		pg := portalLogoUpload(t, b, img.Bytes())
-		if pg.status != http.StatusSeeOther || pg.location != "/partner/profile?ok=logo" {
-			t.Fatalf("png upload: %d %s %s", pg.status, pg.location, pg.body)
+		if pg.status != http.StatusSeeOther || pg.location() != "/partner/profile?ok=logo" {
+			t.Fatalf("png upload: %d %s %s", pg.status, pg.location(), pg.body)
 		}
 		pg = b.get("/partner/profile")
 		src := regexp.MustCompile(`<img class="logo-preview" src="(/files/file_[^"]+)"`).FindStringSubmatch(pg.body)
@@ -164,18 +149,18 @@ func TestPortalLogoUpload(t *testing.T) {
 		}
 
 		svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)
-		wantPortalPage(t, portalLogoUpload(t, b, svg), http.StatusUnprocessableEntity, "must be a PNG, JPEG or WebP image")
+		wantUI(t, portalLogoUpload(t, b, svg), http.StatusUnprocessableEntity, "must be a PNG, JPEG or WebP image")
 
 		big := append(append([]byte{}, img.Bytes()...), make([]byte, app.MaxLogoBytes)...)
-		wantPortalPage(t, portalLogoUpload(t, b, big), http.StatusUnprocessableEntity, "at most 1 MB")
+		wantUI(t, portalLogoUpload(t, b, big), http.StatusUnprocessableEntity, "at most 1 MB")
 		huge := append(append([]byte{}, img.Bytes()...), make([]byte, 2*app.MaxLogoBytes)...)
-		wantPortalPage(t, portalLogoUpload(t, b, huge), http.StatusRequestEntityTooLarge, "at most 1 MB")
+		wantUI(t, portalLogoUpload(t, b, huge), http.StatusRequestEntityTooLarge, "at most 1 MB")
 
 		got, _ := e.app.Partner(e.ctx, e.admin, p.ID)
 		if got.LogoURL != src[1] {
 			t.Fatalf("refused uploads replaced the logo: %s", got.LogoURL)
 		}
-		if n := len(e.portalAudits("partner.profile_updated")); n != 1 {
+		if n := len(e.audits("partner.profile_updated")); n != 1 {
 			t.Fatalf("%d profile audits, want 1", n)
 		}
 	})

@@ -20,7 +20,7 @@ import (
 )
 
 // setMails returns the e-mails queued since the last call, claiming their jobs.
-func (e *setEnv) setMails() []ally.Email {
+func (e *uiEnv) setMails() []ally.Email {
 	e.t.Helper()
 	now := time.Now().Add(time.Hour)
 	js, err := e.db.ClaimJobs(e.ctx, "settings-test", 100, now, now.Add(time.Hour))
@@ -38,33 +38,33 @@ func (e *setEnv) setMails() []ally.Email {
 }
 
 func TestAccountProfileAndPassword(t *testing.T) {
-	eachSet(t, func(t *testing.T, e *setEnv) {
+	eachSettings(t, func(t *testing.T, e *uiEnv) {
 		me := e.user("viewer@vendor.example", ally.RoleViewer)
-		b := e.signIn("viewer@vendor.example")
-		other := e.signIn("viewer@vendor.example") // the same user in another browser
-		wantSet(t, b.get("/admin/account"), http.StatusOK, "viewer@vendor.example (viewer)", `value="Name of viewer@vendor.example"`,
+		b := e.signInStepwise("viewer@vendor.example")
+		other := e.signInStepwise("viewer@vendor.example") // the same user in another browser
+		wantText(t, b.get("/admin/account"), http.StatusOK, "viewer@vendor.example (viewer)", `value="Name of viewer@vendor.example"`,
 			"A partner I own edits its profile")
 
 		pg := b.post("/admin/account", url.Values{"name": {"Vera Viewer"}, "notify": {ally.NotifyPartnerUpdated}})
-		wantSetRedirect(t, pg, "/admin/account?ok=saved")
-		wantSet(t, b.follow(pg), http.StatusOK, "Saved.", `value="Vera Viewer"`, `value="partner_updated" checked`)
+		wantRedirect(t, pg, "/admin/account?ok=saved")
+		wantText(t, b.follow(pg), http.StatusOK, "Saved.", `value="Vera Viewer"`, `value="partner_updated" checked`)
 		u, err := e.app.User(e.ctx, me, me.ID)
 		if err != nil || u.Name != "Vera Viewer" || !u.Notifications[ally.NotifyPartnerUpdated] || u.Notifications[ally.NotifyActivity] {
 			t.Fatalf("user: %+v, %v", u, err)
 		}
-		wantSet(t, b.post("/admin/account", url.Values{"name": {"bad\x00name"}}), http.StatusUnprocessableEntity, "must be at most 200 characters of text")
+		wantText(t, b.post("/admin/account", url.Values{"name": {"bad\x00name"}}), http.StatusUnprocessableEntity, "must be at most 200 characters of text")
 
 		// Password: typed twice, the current one checked, other sessions ended.
-		wantSet(t, b.post("/admin/account/password", url.Values{"currentPassword": {setPassword}, "newPassword": {"another long password"},
+		wantText(t, b.post("/admin/account/password", url.Values{"currentPassword": {uiPassword}, "newPassword": {"another long password"},
 			"confirmPassword": {"another long passwort"}}), http.StatusUnprocessableEntity, "does not match the new password")
-		wantSet(t, b.post("/admin/account/password", url.Values{"currentPassword": {"not my password"}, "newPassword": {"another long password"},
+		wantText(t, b.post("/admin/account/password", url.Values{"currentPassword": {"not my password"}, "newPassword": {"another long password"},
 			"confirmPassword": {"another long password"}}), http.StatusUnprocessableEntity, "is not your current password")
-		wantSet(t, b.post("/admin/account/password", url.Values{"currentPassword": {setPassword}, "newPassword": {"short"},
+		wantText(t, b.post("/admin/account/password", url.Values{"currentPassword": {uiPassword}, "newPassword": {"short"},
 			"confirmPassword": {"short"}}), http.StatusUnprocessableEntity, "must be at least 12 characters")
-		pg = b.post("/admin/account/password", url.Values{"currentPassword": {setPassword}, "newPassword": {"another long password"},
+		pg = b.post("/admin/account/password", url.Values{"currentPassword": {uiPassword}, "newPassword": {"another long password"},
 			"confirmPassword": {"another long password"}})
-		wantSetRedirect(t, pg, "/admin/account?ok=password")
-		wantSet(t, b.follow(pg), http.StatusOK, "Password changed.")
+		wantRedirect(t, pg, "/admin/account?ok=password")
+		wantText(t, b.follow(pg), http.StatusOK, "Password changed.")
 		if pg := other.get("/admin/account"); pg.status != http.StatusSeeOther {
 			t.Fatalf("the other session survived the password change: %d", pg.status)
 		}
@@ -79,13 +79,13 @@ var setQRRE = regexp.MustCompile(`src="data:image/png;base64,([A-Za-z0-9+/=]+)"`
 var setSecretRE = regexp.MustCompile(`<code class="secret" aria-labelledby="secret-label">([A-Z2-7]+)</code>`)
 
 func TestAccountTOTP(t *testing.T) {
-	eachSet(t, func(t *testing.T, e *setEnv) {
+	eachSettings(t, func(t *testing.T, e *uiEnv) {
 		e.user("admin@vendor.example", ally.RoleAdmin)
-		b := e.signIn("admin@vendor.example")
-		wantSet(t, b.get("/admin/account"), http.StatusOK, "Set up two-step sign-in")
+		b := e.signInStepwise("admin@vendor.example")
+		wantText(t, b.get("/admin/account"), http.StatusOK, "Set up two-step sign-in")
 
 		setup := b.post("/admin/account/totp", nil)
-		wantSet(t, setup, http.StatusOK, "otpauth://totp/", `src="data:image/png;base64,`)
+		wantText(t, setup, http.StatusOK, "otpauth://totp/", `src="data:image/png;base64,`)
 		m := setSecretRE.FindStringSubmatch(setup.body)
 		if m == nil {
 			t.Fatalf("no secret\n%s", setup.body)
@@ -103,26 +103,26 @@ func TestAccountTOTP(t *testing.T) {
 			t.Fatalf("QR code: %v", err)
 		}
 		// Not on until a code confirms it; the account page offers to finish.
-		wantSet(t, b.get("/admin/account"), http.StatusOK, "You started setting it up", "Start again")
-		wantSetNot(t, b.get("/admin/account"), secret)
-		wantSet(t, b.post("/admin/account/totp/enable", url.Values{"code": {"000000"}}), http.StatusUnprocessableEntity,
+		wantText(t, b.get("/admin/account"), http.StatusOK, "You started setting it up", "Start again")
+		wantNoText(t, b.get("/admin/account"), secret)
+		wantText(t, b.post("/admin/account/totp/enable", url.Values{"code": {"000000"}}), http.StatusUnprocessableEntity,
 			"is not the current code of your authenticator app")
 		code, err := totp.GenerateCode(secret, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		pg := b.post("/admin/account/totp/enable", url.Values{"code": {code}})
-		wantSetRedirect(t, pg, "/admin/account?ok=totp")
-		wantSet(t, b.follow(pg), http.StatusOK, "Two-step sign-in is on.", "Turn off two-step sign-in")
-		in, err := e.app.SignInStaff(e.ctx, "admin@vendor.example", setPassword, appMeta())
+		wantRedirect(t, pg, "/admin/account?ok=totp")
+		wantText(t, b.follow(pg), http.StatusOK, "Two-step sign-in is on.", "Turn off two-step sign-in")
+		in, err := e.app.SignInStaff(e.ctx, "admin@vendor.example", uiPassword, appMeta())
 		if err != nil || !in.NeedTOTP {
 			t.Fatalf("sign-in does not ask for a code: %+v, %v", in, err)
 		}
 
-		wantSet(t, b.post("/admin/account/totp/disable", url.Values{"password": {"not my password"}}), http.StatusUnprocessableEntity,
+		wantText(t, b.post("/admin/account/totp/disable", url.Values{"password": {"not my password"}}), http.StatusUnprocessableEntity,
 			"is not your current password")
-		wantSetRedirect(t, b.post("/admin/account/totp/disable", url.Values{"password": {setPassword}}), "/admin/account?ok=totpoff")
-		if in, err := e.app.SignInStaff(e.ctx, "admin@vendor.example", setPassword, appMeta()); err != nil || in.NeedTOTP {
+		wantRedirect(t, b.post("/admin/account/totp/disable", url.Values{"password": {uiPassword}}), "/admin/account?ok=totpoff")
+		if in, err := e.app.SignInStaff(e.ctx, "admin@vendor.example", uiPassword, appMeta()); err != nil || in.NeedTOTP {
 			t.Fatalf("still asks for a code: %+v, %v", in, err)
 		}
 		if len(e.audits("auth.totp_enabled")) != 1 || len(e.audits("auth.totp_disabled")) != 1 {
@@ -134,18 +134,18 @@ func TestAccountTOTP(t *testing.T) {
 var setEmailLinkRE = regexp.MustCompile(`https?://[^\s"<>]+(/admin/email/[A-Za-z0-9_-]+)`)
 
 func TestAccountEmailChange(t *testing.T) {
-	eachSet(t, func(t *testing.T, e *setEnv) {
+	eachSettings(t, func(t *testing.T, e *uiEnv) {
 		me := e.user("old@vendor.example", ally.RoleManager)
 		e.user("taken@vendor.example", ally.RoleViewer)
-		b := e.signIn("old@vendor.example")
+		b := e.signInStepwise("old@vendor.example")
 		e.setMails()
 
-		wantSet(t, b.post("/admin/account/email", url.Values{"email": {"new@vendor.example"}, "currentPassword": {"wrong password"}}),
+		wantText(t, b.post("/admin/account/email", url.Values{"email": {"new@vendor.example"}, "currentPassword": {"wrong password"}}),
 			http.StatusUnprocessableEntity, "is not your current password", `value="new@vendor.example"`)
-		wantSet(t, b.post("/admin/account/email", url.Values{"email": {"taken@vendor.example"}, "currentPassword": {setPassword}}),
+		wantText(t, b.post("/admin/account/email", url.Values{"email": {"taken@vendor.example"}, "currentPassword": {uiPassword}}),
 			http.StatusConflict, "already in use")
-		pg := b.post("/admin/account/email", url.Values{"email": {"New@Vendor.example"}, "currentPassword": {setPassword}})
-		wantSetRedirect(t, pg, "/admin/account?ok=email")
+		pg := b.post("/admin/account/email", url.Values{"email": {"New@Vendor.example"}, "currentPassword": {uiPassword}})
+		wantRedirect(t, pg, "/admin/account?ok=email")
 		ms := e.setMails()
 		if len(ms) != 1 || ms[0].To[0] != "new@vendor.example" {
 			t.Fatalf("mails: %+v", ms)
@@ -156,16 +156,16 @@ func TestAccountEmailChange(t *testing.T) {
 		}
 
 		// Opening the link (a mail scanner may) changes nothing; the button does.
-		anon := &setBrowser{e: e, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-		wantSet(t, anon.get(link[1]), http.StatusOK, "Confirm new address")
+		anon := e.anonymous()
+		wantText(t, anon.get(link[1]), http.StatusOK, "Confirm new address")
 		if u, _ := e.app.User(e.ctx, me, me.ID); u.Email != "old@vendor.example" {
 			t.Fatalf("the GET changed the address to %s", u.Email)
 		}
-		wantSetRedirect(t, anon.post(link[1], nil), "/admin/account?ok=emailset")
+		wantRedirect(t, anon.post(link[1], nil), "/admin/account?ok=emailset")
 		if u, _ := e.app.User(e.ctx, me, me.ID); u.Email != "new@vendor.example" {
 			t.Fatalf("address after confirming: %s", u.Email)
 		}
-		wantSet(t, anon.post(link[1], nil), http.StatusNotFound, "not valid any more")
-		e.signIn("new@vendor.example")
+		wantText(t, anon.post(link[1], nil), http.StatusNotFound, "not valid any more")
+		e.signInStepwise("new@vendor.example")
 	})
 }

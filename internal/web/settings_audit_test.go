@@ -16,53 +16,53 @@ import (
 )
 
 func TestAuditLogFilters(t *testing.T) {
-	eachSet(t, func(t *testing.T, e *setEnv) {
+	eachSettings(t, func(t *testing.T, e *uiEnv) {
 		admin := e.user("admin@vendor.example", ally.RoleAdmin)
 		other := e.user("other@vendor.example", ally.RoleAdmin)
-		acme, err := e.app.AddPartner(e.ctx, admin, ally.PartnerFields{Name: setPtr("Acme")})
+		acme, err := e.app.AddPartner(e.ctx, admin, ally.PartnerFields{Name: uiPtr("Acme")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		globex, err := e.app.AddPartner(e.ctx, other, ally.PartnerFields{Name: setPtr("Globex")})
+		globex, err := e.app.AddPartner(e.ctx, other, ally.PartnerFields{Name: uiPtr("Globex")})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.app.UpdatePartner(e.ctx, other, acme.ID, ally.PartnerFields{Name: setPtr("Acme Two")}, appUpdate()); err != nil {
+		if _, err := e.app.UpdatePartner(e.ctx, other, acme.ID, ally.PartnerFields{Name: uiPtr("Acme Two")}, appUpdate()); err != nil {
 			t.Fatal(err)
 		}
-		b := e.signIn("admin@vendor.example")
+		b := e.signInStepwise("admin@vendor.example")
 
 		all := b.get("/admin/audit")
-		wantSet(t, all, http.StatusOK, "partner.created", "partner.updated", "Acme → Acme Two", "/admin/partners/"+acme.ID,
+		wantText(t, all, http.StatusOK, "partner.created", "partner.updated", "Acme → Acme Two", "/admin/partners/"+acme.ID,
 			"/admin/partners/"+globex.ID, "user.created", "auth.signin", `href="/admin/audit.csv?"`)
 
 		byPartner := b.get("/admin/audit?partner=" + globex.ID)
-		wantSet(t, byPartner, http.StatusOK, "/admin/partners/"+globex.ID, "partner.created", "audit.csv?partner="+globex.ID)
-		wantSetNot(t, byPartner, "/admin/partners/"+acme.ID, "<code>auth.signin</code>")
+		wantText(t, byPartner, http.StatusOK, "/admin/partners/"+globex.ID, "partner.created", "audit.csv?partner="+globex.ID)
+		wantNoText(t, byPartner, "/admin/partners/"+acme.ID, "<code>auth.signin</code>")
 
 		byActor := b.get("/admin/audit?actor=" + other.ID)
-		wantSet(t, byActor, http.StatusOK, "Acme → Acme Two", "/admin/partners/"+globex.ID)
-		wantSetNot(t, byActor, "<code>auth.signin</code>")
+		wantText(t, byActor, http.StatusOK, "Acme → Acme Two", "/admin/partners/"+globex.ID)
+		wantNoText(t, byActor, "<code>auth.signin</code>")
 
 		byAction := b.get("/admin/audit?action=partner.updated")
-		wantSet(t, byAction, http.StatusOK, "Acme → Acme Two")
-		wantSetNot(t, byAction, "<code>partner.created</code>")
+		wantText(t, byAction, http.StatusOK, "Acme → Acme Two")
+		wantNoText(t, byAction, "<code>partner.created</code>")
 
 		today := time.Now().UTC().Format(time.DateOnly)
 		tomorrow := time.Now().UTC().AddDate(0, 0, 1).Format(time.DateOnly)
 		yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
-		wantSet(t, b.get("/admin/audit?from="+today+"&to="+today), http.StatusOK, "Acme → Acme Two")
-		wantSet(t, b.get("/admin/audit?from="+tomorrow), http.StatusOK, "No events match.")
-		wantSet(t, b.get("/admin/audit?to="+yesterday), http.StatusOK, "No events match.")
-		wantSet(t, b.get("/admin/audit?from="+today+"&action=partner.created&actor="+other.ID), http.StatusOK, "/admin/partners/"+globex.ID)
+		wantText(t, b.get("/admin/audit?from="+today+"&to="+today), http.StatusOK, "Acme → Acme Two")
+		wantText(t, b.get("/admin/audit?from="+tomorrow), http.StatusOK, "No events match.")
+		wantText(t, b.get("/admin/audit?to="+yesterday), http.StatusOK, "No events match.")
+		wantText(t, b.get("/admin/audit?from="+today+"&action=partner.created&actor="+other.ID), http.StatusOK, "/admin/partners/"+globex.ID)
 
-		wantSet(t, b.get("/admin/audit?from=08/05/2026"), http.StatusUnprocessableEntity, "must be a date like 2026-05-08", `value="08/05/2026"`)
-		wantSet(t, b.get("/admin/audit?from="+tomorrow+"&to="+yesterday), http.StatusUnprocessableEntity, "must not be before the from date")
-		wantSet(t, b.get("/admin/audit.csv?to=never"), http.StatusBadRequest)
+		wantText(t, b.get("/admin/audit?from=08/05/2026"), http.StatusUnprocessableEntity, "must be a date like 2026-05-08", `value="08/05/2026"`)
+		wantText(t, b.get("/admin/audit?from="+tomorrow+"&to="+yesterday), http.StatusUnprocessableEntity, "must not be before the from date")
+		wantText(t, b.get("/admin/audit.csv?to=never"), http.StatusBadRequest)
 
 		// Cursor pages: 60 more events make a second page, with the filters kept.
 		for i := range 60 {
-			e.partner(fmt.Sprintf("Bulk %02d", i))
+			e.systemPartner(fmt.Sprintf("Bulk %02d", i))
 		}
 		first := b.get("/admin/audit?action=partner.created")
 		next := between(first.body, `<a href="`, `" rel="next"`)
@@ -74,8 +74,8 @@ func TestAuditLogFilters(t *testing.T) {
 			t.Fatalf("next link %q", next)
 		}
 		second := b.get(next)
-		wantSet(t, second, http.StatusOK, "Newest", "/admin/partners/"+acme.ID)
-		wantSetNot(t, second, "Bulk 59")
+		wantText(t, second, http.StatusOK, "Newest", "/admin/partners/"+acme.ID)
+		wantNoText(t, second, "Bulk 59")
 	})
 }
 
@@ -93,16 +93,16 @@ func between(s, from, to string) string {
 }
 
 func TestAuditCSV(t *testing.T) {
-	eachSet(t, func(t *testing.T, e *setEnv) {
+	eachSettings(t, func(t *testing.T, e *uiEnv) {
 		admin := e.user("admin@vendor.example", ally.RoleAdmin)
-		evil, err := e.app.AddPartner(e.ctx, admin, ally.PartnerFields{Name: setPtr(`=HYPERLINK("http://evil.example","click")`)})
+		evil, err := e.app.AddPartner(e.ctx, admin, ally.PartnerFields{Name: uiPtr(`=HYPERLINK("http://evil.example","click")`)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := e.signIn("admin@vendor.example")
+		b := e.signInStepwise("admin@vendor.example")
 
 		pg := b.get("/admin/audit.csv?partner=" + evil.ID)
-		wantSet(t, pg, http.StatusOK)
+		wantText(t, pg, http.StatusOK)
 		if ct, cd := pg.header.Get("Content-Type"), pg.header.Get("Content-Disposition"); ct != "text/csv; charset=utf-8" ||
 			!strings.HasPrefix(cd, `attachment; filename="audit-`) {
 			t.Fatalf("headers: %q, %q", ct, cd)
@@ -127,7 +127,7 @@ func TestAuditCSV(t *testing.T) {
 		// A cell that starts with = comes out with ' in front. Anyone can put
 		// one there: the e-mail typed into a failed sign-in is the actor label.
 		formula := `=HYPERLINK("http://evil.example","open")`
-		anon := &setBrowser{e: e, c: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		anon := e.anonymous()
 		anon.post("/admin/login", url.Values{"email": {formula}, "password": {"wrong password"}})
 		pg = b.get("/admin/audit.csv?action=auth.signin_failed")
 		rows, err = csv.NewReader(strings.NewReader(pg.body)).ReadAll()
@@ -168,7 +168,7 @@ func (f *flushCounter) Flush() {
 // TestAuditCSVStreams exports 5,000 events and checks the handler flushed
 // many times along the way, the first time long before the end.
 func TestAuditCSVStreams(t *testing.T) {
-	eachSet(t, func(t *testing.T, e *setEnv) {
+	eachSettings(t, func(t *testing.T, e *uiEnv) {
 		admin := e.user("admin@vendor.example", ally.RoleAdmin)
 		const n = 5000
 		err := e.db.Write(e.ctx, func(tx ally.Tx) error {
@@ -184,7 +184,7 @@ func TestAuditCSVStreams(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := e.signIn("admin@vendor.example")
+		b := e.signInStepwise("admin@vendor.example")
 
 		// Through the mux directly, with the signed-in cookie, so the test
 		// owns the ResponseWriter.
@@ -208,7 +208,7 @@ func TestAuditCSVStreams(t *testing.T) {
 
 		// Over the network the download arrives in pieces too: the first
 		// rows can be read before the last are written.
-		resp, err := b.c.Get(e.base + "/admin/audit.csv?action=bulk.event")
+		resp, err := b.client.Get(e.base + "/admin/audit.csv?action=bulk.event")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,15 +11,15 @@ import (
 )
 
 func TestSettingsProperties(t *testing.T) {
-	eachSet(t, func(t *testing.T, e *setEnv) {
+	eachSettings(t, func(t *testing.T, e *uiEnv) {
 		e.user("admin@vendor.example", ally.RoleAdmin)
-		b := e.signIn("admin@vendor.example")
-		wantSet(t, b.get("/admin/settings/properties"), http.StatusOK, "No properties defined yet", "Partner tier", "Multi-select")
+		b := e.signInStepwise("admin@vendor.example")
+		wantText(t, b.get("/admin/settings/properties"), http.StatusOK, "No properties defined yet", "Partner tier", "Multi-select")
 
 		pg := b.post("/admin/settings/properties", url.Values{"key": {"industry"}, "label": {"Industry"}, "type": {"select"},
 			"options": {"Software\r\n\r\n  Retail \nFinance"}, "source": {"crm"}, "crmField": {"hs_industry"}, "position": {""}})
-		wantSetRedirect(t, pg, "/admin/settings/properties?ok=created")
-		wantSet(t, b.follow(pg), http.StatusOK, "Industry", "Software, Retail, Finance", "hs_industry")
+		wantRedirect(t, pg, "/admin/settings/properties?ok=created")
+		wantText(t, b.follow(pg), http.StatusOK, "Industry", "Software, Retail, Finance", "hs_industry")
 		ps, err := e.app.PropertyDefinitions(e.ctx, ally.System("test"))
 		if err != nil || len(ps) != 1 {
 			t.Fatalf("properties: %+v, %v", ps, err)
@@ -33,31 +33,31 @@ func TestSettingsProperties(t *testing.T) {
 		// A core key, an unknown type and source: every message, the input kept.
 		pg = b.post("/admin/settings/properties", url.Values{"key": {"tier"}, "label": {""}, "type": {"blob"},
 			"source": {"core"}, "position": {"x"}})
-		wantSet(t, pg, http.StatusUnprocessableEntity, "not a core property", "must be 1 to 100 characters",
+		wantText(t, pg, http.StatusUnprocessableEntity, "not a core property", "must be 1 to 100 characters",
 			"is not a known property type", "must be crm or custom", "must be a whole number", `value="tier"`)
 
 		// Edit: turning it into text drops the options.
 		edit := b.get("/admin/settings/properties/" + p.ID)
-		wantSet(t, edit, http.StatusOK, "Software\nRetail\nFinance")
+		wantText(t, edit, http.StatusOK, "Software\nRetail\nFinance")
 		pg = b.post("/admin/settings/properties/"+p.ID, url.Values{"key": {"industry"}, "label": {"Sector"}, "type": {"text"},
-			"options": {"Software"}, "source": {"custom"}, "crmField": {""}, "position": {"3"}, "version": {setVersion(t, edit)}})
-		wantSetRedirect(t, pg, "/admin/settings/properties?ok=saved")
+			"options": {"Software"}, "source": {"custom"}, "crmField": {""}, "position": {"3"}, "version": {uiVersion(t, edit)}})
+		wantRedirect(t, pg, "/admin/settings/properties?ok=saved")
 		got, err := e.app.PropertyDefinition(e.ctx, ally.System("test"), p.ID)
 		if err != nil || got.Label != "Sector" || got.Type != ally.TypeText || len(got.Options) != 0 || got.Source != ally.SourceCustom || got.Position != 3 {
 			t.Fatalf("edited: %+v, %v", got, err)
 		}
 
 		// Delete asks first; the link alone deletes nothing.
-		wantSet(t, b.get("/admin/settings/properties/"+p.ID+"/delete"), http.StatusOK, "Delete the property", "Sector")
+		wantText(t, b.get("/admin/settings/properties/"+p.ID+"/delete"), http.StatusOK, "Delete the property", "Sector")
 		if _, err := e.app.PropertyDefinition(e.ctx, ally.System("test"), p.ID); err != nil {
 			t.Fatalf("the confirmation page deleted: %v", err)
 		}
-		wantSetRedirect(t, b.post("/admin/settings/properties/"+p.ID+"/delete", nil), "/admin/settings/properties?ok=deleted")
+		wantRedirect(t, b.post("/admin/settings/properties/"+p.ID+"/delete", nil), "/admin/settings/properties?ok=deleted")
 		_, err = e.app.PropertyDefinition(e.ctx, ally.System("test"), p.ID)
 		if !ally.IsNotFound(err) {
 			t.Fatalf("after delete: %v", err)
 		}
-		wantSet(t, b.post("/admin/settings/properties/"+p.ID+"/delete", nil), http.StatusNotFound)
+		wantText(t, b.post("/admin/settings/properties/"+p.ID+"/delete", nil), http.StatusNotFound)
 		if len(e.audits("property.deleted")) != 1 {
 			t.Fatal("the deletion was not audited")
 		}
@@ -69,14 +69,14 @@ func TestSettingsProperties(t *testing.T) {
 // and that tier, manager and champion are never stored as editable, even
 // when a forged form ticks them.
 func TestSettingsTemplateProfile(t *testing.T) {
-	eachSet(t, func(t *testing.T, e *setEnv) {
+	eachSettings(t, func(t *testing.T, e *uiEnv) {
 		e.user("admin@vendor.example", ally.RoleAdmin)
-		b := e.signIn("admin@vendor.example")
-		wantSetRedirect(t, b.post("/admin/settings/properties", url.Values{"key": {"industry"}, "label": {"Industry"},
+		b := e.signInStepwise("admin@vendor.example")
+		wantRedirect(t, b.post("/admin/settings/properties", url.Values{"key": {"industry"}, "label": {"Industry"},
 			"type": {"text"}, "source": {"crm"}, "crmField": {"industry"}, "position": {"0"}}), "/admin/settings/properties?ok=created")
 
 		form := b.get("/admin/settings/templates/new")
-		wantSet(t, form, http.StatusOK, "Industry", `name="row" value="industry"`, `aria-label="Partner tier is never editable by partners"`)
+		wantText(t, form, http.StatusOK, "Industry", `name="row" value="industry"`, `aria-label="Partner tier is never editable by partners"`)
 		if strings.Contains(form.body, `name="edit" value="tier"`) {
 			t.Fatal("the tier row offers an editable checkbox")
 		}
@@ -92,7 +92,7 @@ func TestSettingsTemplateProfile(t *testing.T) {
 		for _, k := range []string{"logo", "champion", "phone", "description"} {
 			post.Set("order-"+k, "9")
 		}
-		wantSetRedirect(t, b.post("/admin/settings/templates", post), "/admin/settings/templates?ok=created")
+		wantRedirect(t, b.post("/admin/settings/templates", post), "/admin/settings/templates?ok=created")
 		ts, err := e.app.ExperienceTemplates(e.ctx, ally.System("test"))
 		if err != nil || len(ts) != 1 {
 			t.Fatalf("templates: %+v, %v", ts, err)
@@ -108,28 +108,28 @@ func TestSettingsTemplateProfile(t *testing.T) {
 
 		// The edit page lists the shown properties first, in their order, ticked as stored.
 		edit := b.get("/admin/settings/templates/" + tpl.ID)
-		wantSet(t, edit, http.StatusOK, `value="Resellers"`, `id="show-industry" name="show" value="industry" aria-label="Show Industry" checked`,
+		wantText(t, edit, http.StatusOK, `value="Resellers"`, `id="show-industry" name="show" value="industry" aria-label="Show Industry" checked`,
 			`id="edit-industry" name="edit" value="industry" aria-label="Industry editable by partner" checked`)
 		if i, j := strings.Index(edit.body, `name="row" value="industry"`), strings.Index(edit.body, `name="row" value="name"`); i < 0 || j < 0 || i > j {
 			t.Fatal("the edit page does not list the profile in its order")
 		}
 
 		// Reorder: name before industry, industry no longer editable; a bad order number is refused.
-		v := setVersion(t, edit)
+		v := uiVersion(t, edit)
 		post.Set("version", v)
 		post.Set("order-name", "0")
 		post["edit"] = []string{"name"}
 		post.Set("order-industry", "one")
-		wantSet(t, b.post("/admin/settings/templates/"+tpl.ID, post), http.StatusUnprocessableEntity,
+		wantText(t, b.post("/admin/settings/templates/"+tpl.ID, post), http.StatusUnprocessableEntity,
 			"Every shown property needs an order number", `value="one"`)
 		post.Set("order-industry", "1")
-		wantSetRedirect(t, b.post("/admin/settings/templates/"+tpl.ID, post), "/admin/settings/templates?ok=saved")
+		wantRedirect(t, b.post("/admin/settings/templates/"+tpl.ID, post), "/admin/settings/templates?ok=saved")
 		got, err := e.app.ExperienceTemplate(e.ctx, ally.System("test"), tpl.ID)
 		want = []ally.ProfileField{{Key: "name", Editable: true}, {Key: "industry"}, {Key: "tier"}, {Key: "manager"}}
 		if err != nil || !reflect.DeepEqual(got.Profile, want) {
 			t.Fatalf("profile after edit %+v, want %+v (%v)", got.Profile, want, err)
 		}
-		wantSet(t, b.post("/admin/settings/templates", url.Values{"name": {""}}), http.StatusUnprocessableEntity, "must be 1 to 100 characters")
-		wantSet(t, b.get("/admin/settings/templates"), http.StatusOK, "Resellers", "Dashboard, Partner profile, Leads")
+		wantText(t, b.post("/admin/settings/templates", url.Values{"name": {""}}), http.StatusUnprocessableEntity, "must be 1 to 100 characters")
+		wantText(t, b.get("/admin/settings/templates"), http.StatusOK, "Resellers", "Dashboard, Partner profile, Leads")
 	})
 }
