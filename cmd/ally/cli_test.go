@@ -15,7 +15,7 @@ func exitCode(t *testing.T, b backend, env []string, args ...string) (int, strin
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath(), args...)
-	cmd.Env = b.env(env...)
+	cmd.Env = b.Env(env...)
 	var out, errOut strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -151,11 +151,11 @@ func TestAPIKeyLifecycle(t *testing.T) {
 	}
 
 	p := b.serve(t)
-	mustCall(t, 200, "GET", p.url+"/api/v1/partners", readWrite, nil)
-	mustCall(t, 201, "POST", p.url+"/api/v1/partners", readWrite, map[string]any{"name": "Scoped"})
-	mustCall(t, 403, "GET", p.url+"/api/v1/tiers", readWrite, nil)
-	mustCall(t, 401, "GET", p.url+"/api/v1/partners", doomed, nil)
-	mustCall(t, 200, "GET", p.url+"/api/v1/tiers", admin, nil)
+	mustCall(t, 200, "GET", p.URL+"/api/v1/partners", readWrite, nil)
+	mustCall(t, 201, "POST", p.URL+"/api/v1/partners", readWrite, map[string]any{"name": "Scoped"})
+	mustCall(t, 403, "GET", p.URL+"/api/v1/tiers", readWrite, nil)
+	mustCall(t, 401, "GET", p.URL+"/api/v1/partners", doomed, nil)
+	mustCall(t, 200, "GET", p.URL+"/api/v1/tiers", admin, nil)
 }
 
 func TestUserCreateErrors(t *testing.T) {

@@ -24,7 +24,7 @@ func TestDemo(t *testing.T) {
 	var partners []any
 	next := ""
 	for {
-		url := p.url + "/api/v1/partners?limit=20"
+		url := p.URL + "/api/v1/partners?limit=20"
 		if next != "" {
 			url += "&cursor=" + next
 		}
@@ -65,7 +65,7 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	for path, want := range map[string]int{"/api/v1/tiers": 4, "/api/v1/phases": 5, "/api/v1/experience-templates": 2} {
-		list, _ := mustCall(t, 200, "GET", p.url+path, key, nil).body["data"].([]any)
+		list, _ := mustCall(t, 200, "GET", p.URL+path, key, nil).body["data"].([]any)
 		if len(list) != want {
 			t.Errorf("%s: %d items, want %d", path, len(list), want)
 		}

@@ -1,28 +1,17 @@
 package main_test
 
 import (
-	"bufio"
 	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/allyprm/ally/internal/allytest"
 )
 
 // These tests boot the real program: TestMain builds the ally binary once,
@@ -42,15 +31,9 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "ally")
-	args := []string{"build", "-o", bin}
-	if raceEnabled {
-		args = append(args, "-race") // a data race in the real process fails the test too
-	}
-	build := exec.Command("go", append(args, ".")...)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building ally:", err)
+	bin, err := allytest.Build(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	os.Setenv("ALLY_E2E_BINARY", bin)
@@ -58,61 +41,14 @@ func runTests(m *testing.M) int {
 }
 
 // backend is one database a test runs the binary on.
-type backend struct {
-	name    string
-	dataDir string
-	dbURL   string // "" for SQLite in dataDir
-}
+type backend struct{ allytest.Backend }
 
 // sqliteBackend is a fresh SQLite database in a temporary directory.
-func sqliteBackend(t *testing.T) backend {
-	return backend{name: "sqlite", dataDir: t.TempDir()}
-}
+func sqliteBackend(t *testing.T) backend { return backend{allytest.SQLite(t)} }
 
 // postgresBackend is a fresh schema in the PostgreSQL database named by
-// ALLY_TEST_POSTGRES_URL, dropped after the test. Without the variable the
-// test is skipped, or fails when ALLY_REQUIRE_POSTGRES=1 (as in CI).
-func postgresBackend(t *testing.T) backend {
-	t.Helper()
-	base := os.Getenv("ALLY_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("ALLY_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("ALLY_REQUIRE_POSTGRES=1 but ALLY_TEST_POSTGRES_URL is not set")
-		}
-		t.Skip("ALLY_TEST_POSTGRES_URL is not set")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connecting to ALLY_TEST_POSTGRES_URL: %v", err)
-	}
-	defer conn.Close(ctx)
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "ally_e2e_" + hex.EncodeToString(b)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return backend{name: "postgres", dataDir: t.TempDir(), dbURL: u.String()}
-}
+// ALLY_TEST_POSTGRES_URL (see allytest.Postgres).
+func postgresBackend(t *testing.T) backend { return backend{allytest.Postgres(t)} }
 
 // onEachBackend runs fn as a parallel subtest on SQLite and on PostgreSQL
 // (which skips when ALLY_TEST_POSTGRES_URL is unset).
@@ -125,39 +61,16 @@ func onEachBackend(t *testing.T, fn func(t *testing.T, b backend)) {
 	}
 }
 
-// env returns the process environment for the backend, plus extra KEY=VALUE pairs.
-func (b backend) env(extra ...string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ALLY_") || strings.HasPrefix(kv, "ALLY_TEST_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "ALLY_DATA_DIR="+b.dataDir, "ALLY_DATABASE_URL="+b.dbURL)
-	return append(env, extra...)
-}
-
 // run runs the binary to completion and returns its stdout and stderr.
 func (b backend) run(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binPath(), args...)
-	cmd.Env = b.env()
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err = cmd.Run()
-	return out.String(), errOut.String(), err
+	return b.Run(t, binPath(), args...)
 }
 
 // mustRun runs the binary and fails the test unless it exits 0.
 func (b backend) mustRun(t *testing.T, args ...string) string {
 	t.Helper()
-	out, errOut, err := b.run(t, args...)
-	if err != nil {
-		t.Fatalf("ally %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out, errOut)
-	}
-	return out
+	return b.MustRun(t, binPath(), args...)
 }
 
 // lastLine returns the last non-empty line of s.
@@ -182,128 +95,10 @@ func (b backend) setupAdmin(t *testing.T) (userID, key string) {
 	return m[1], key
 }
 
-// proc is a running "ally serve".
-type proc struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	url    string
-	logs   *syncBuffer
-	exited chan struct{}
-	err    error // the exit, once exited is closed
-}
-
 // serve starts "ally serve" on a free port and waits until /readyz answers 200.
-func (b backend) serve(t *testing.T, extraEnv ...string) *proc {
+func (b backend) serve(t *testing.T, extraEnv ...string) *allytest.Process {
 	t.Helper()
-	cmd := exec.Command(binPath(), "serve")
-	cmd.Env = b.env(append([]string{"ALLY_ADDR=127.0.0.1:0", "ALLY_SHUTDOWN_TIMEOUT=10s"}, extraEnv...)...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proc{t: t, cmd: cmd, logs: &syncBuffer{}, exited: make(chan struct{})}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	found := make(chan string, 1)
-	listening := regexp.MustCompile(`listening on (http://[^\s"]+)`)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			p.logs.WriteLine(sc.Text())
-			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case found <- m[1]:
-				default:
-				}
-			}
-		}
-		p.err = cmd.Wait()
-		close(p.exited)
-	}()
-	t.Cleanup(func() {
-		p.kill()
-		if strings.Contains(p.logs.String(), "WARNING: DATA RACE") {
-			t.Error("the race detector found a data race in ally serve")
-		}
-		if t.Failed() {
-			t.Logf("ally serve logs:\n%s", p.logs)
-		}
-	})
-	select {
-	case p.url = <-found:
-	case <-p.exited:
-		t.Fatalf("ally serve exited at start: %v\n%s", p.err, p.logs)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("ally serve did not say where it listens:\n%s", p.logs)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		resp, err := http.Get(p.url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/readyz not 200 in time: %v\n%s", err, p.logs)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// kill ends the process with SIGKILL: no shutdown code runs.
-func (p *proc) kill() {
-	select {
-	case <-p.exited:
-		return
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	<-p.exited
-}
-
-// stop sends SIGTERM and returns the exit status once the process has ended.
-func (p *proc) stop() (exitCode int) {
-	p.t.Helper()
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	return p.wait()
-}
-
-func (p *proc) wait() int {
-	p.t.Helper()
-	select {
-	case <-p.exited:
-	case <-time.After(30 * time.Second):
-		p.t.Fatalf("ally serve did not exit:\n%s", p.logs)
-	}
-	var ee *exec.ExitError
-	if errors.As(p.err, &ee) {
-		return ee.ExitCode()
-	}
-	if p.err != nil {
-		p.t.Fatalf("waiting for ally serve: %v", p.err)
-	}
-	return 0
-}
-
-// syncBuffer collects log lines from a goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) WriteLine(line string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.b.WriteString(line + "\n")
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	return b.Serve(t, binPath(), append([]string{"ALLY_SHUTDOWN_TIMEOUT=10s"}, extraEnv...)...)
 }
 
 // response is a decoded API answer.

@@ -20,7 +20,7 @@ import (
 func enqueueEmail(t *testing.T, b backend, to string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Config{URL: b.dbURL, DataDir: b.dataDir})
+	db, err := store.Open(ctx, store.Config{URL: b.DBURL, DataDir: b.DataDir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,10 +50,10 @@ func TestServeSendsQueuedEmail(t *testing.T) {
 		if got.From != `"Acme Partners" <partners@acme.example>` || got.Link("/invite/") != "https://prm.acme.example/partner/invite/tok123" {
 			t.Errorf("received From %q, link %q", got.From, got.Link("/invite/"))
 		}
-		if code := p.stop(); code != 0 {
+		if code := p.Stop(); code != 0 {
 			t.Errorf("exit code %d", code)
 		}
-		if logs := p.logs.String(); !strings.Contains(logs, "job runner stopped") ||
+		if logs := p.Logs.String(); !strings.Contains(logs, "job runner stopped") ||
 			strings.Index(logs, "HTTP server stopped") > strings.Index(logs, "job runner stopped") ||
 			strings.Index(logs, "job runner stopped") > strings.Index(logs, "database closed") {
 			t.Errorf("shutdown is not HTTP, then jobs, then database:\n%s", logs)
@@ -66,7 +66,7 @@ func TestServeWritesEmailFilesWithoutSMTP(t *testing.T) {
 	b := sqliteBackend(t)
 	p := b.serve(t)
 	enqueueEmail(t, b, "sam@globex.example")
-	dir := filepath.Join(b.dataDir, "mail")
+	dir := filepath.Join(b.DataDir, "mail")
 	waitFor(t, 30*time.Second, func() bool {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
 		return len(files) == 1
@@ -83,5 +83,5 @@ func TestServeWritesEmailFilesWithoutSMTP(t *testing.T) {
 	if m.Link("/invite/") != "https://prm.acme.example/partner/invite/tok123" {
 		t.Errorf("file %s: link %q\n%s", files[0], m.Link("/invite/"), raw)
 	}
-	waitFor(t, 5*time.Second, func() bool { return strings.Contains(p.logs.String(), "e-mail written to "+files[0]) })
+	waitFor(t, 5*time.Second, func() bool { return strings.Contains(p.Logs.String(), "e-mail written to "+files[0]) })
 }

@@ -14,9 +14,9 @@ func TestPartnerSurvivesKill(t *testing.T) {
 	onEachBackend(t, func(t *testing.T, b backend) {
 		userID, key := b.setupAdmin(t)
 		p := b.serve(t)
-		tier := mustCall(t, 201, "POST", p.url+"/api/v1/tiers", key, map[string]any{"name": "Gold", "rank": 30, "pricePerLeadCents": 4500}).data(t)
-		phase := mustCall(t, 201, "POST", p.url+"/api/v1/phases", key, map[string]any{"name": "Grow", "position": 4}).data(t)
-		tmpl := mustCall(t, 201, "POST", p.url+"/api/v1/experience-templates", key, map[string]any{"name": "Standard"}).data(t)
+		tier := mustCall(t, 201, "POST", p.URL+"/api/v1/tiers", key, map[string]any{"name": "Gold", "rank": 30, "pricePerLeadCents": 4500}).data(t)
+		phase := mustCall(t, 201, "POST", p.URL+"/api/v1/phases", key, map[string]any{"name": "Grow", "position": 4}).data(t)
+		tmpl := mustCall(t, 201, "POST", p.URL+"/api/v1/experience-templates", key, map[string]any{"name": "Standard"}).data(t)
 
 		body := map[string]any{
 			"name": "Acme Cloud GmbH", "domain": "Acme-Cloud.example", "website": "https://www.acme-cloud.example",
@@ -30,13 +30,13 @@ func TestPartnerSurvivesKill(t *testing.T) {
 			"companyCrmProperties":       map[string]any{"annualrevenue": 1.5e6, "lifecyclestage": "partner"},
 			"customProperties":           map[string]any{"preferredLanguage": "de", "mdfEligible": false},
 		}
-		created := mustCall(t, http.StatusCreated, "POST", p.url+"/api/v1/partners", key, body).data(t)
+		created := mustCall(t, http.StatusCreated, "POST", p.URL+"/api/v1/partners", key, body).data(t)
 		id, _ := created["id"].(string)
 
-		p.kill()
+		p.Kill()
 		p = b.serve(t)
 
-		got := mustCall(t, 200, "GET", p.url+"/api/v1/partners/"+id, key, nil).data(t)
+		got := mustCall(t, 200, "GET", p.URL+"/api/v1/partners/"+id, key, nil).data(t)
 		if !reflect.DeepEqual(got, created) {
 			t.Errorf("after kill -9 and restart the partner differs\n got %v\nwant %v", got, created)
 		}
@@ -50,7 +50,7 @@ func TestPartnerSurvivesKill(t *testing.T) {
 		if got["owner"].(map[string]any)["email"] != "owner@acme.example" || got["managerEmail"] != "owner@acme.example" {
 			t.Errorf("owner and manager: %v %v", got["owner"], got["managerEmail"])
 		}
-		byExternal := mustCall(t, 200, "GET", p.url+"/api/v1/partners/crm-4711", key, nil).data(t)
+		byExternal := mustCall(t, 200, "GET", p.URL+"/api/v1/partners/crm-4711", key, nil).data(t)
 		if byExternal["id"] != id {
 			t.Errorf("by externalId: got %v", byExternal["id"])
 		}

@@ -19,7 +19,7 @@ func TestSIGTERMFinishesRequestsInFlight(t *testing.T) {
 	b := sqliteBackend(t)
 	_, key := b.setupAdmin(t)
 	p := b.serve(t)
-	u, _ := url.Parse(p.url)
+	u, _ := url.Parse(p.URL)
 
 	// Send the headers and half the body, so the request is in flight when the signal comes.
 	body := `{"name":"Slowpoke Systems","domain":"slowpoke.example","categories":["Reseller"]}`
@@ -32,10 +32,10 @@ func TestSIGTERMFinishesRequestsInFlight(t *testing.T) {
 		u.Host, key, len(body), body[:20])
 	time.Sleep(300 * time.Millisecond)
 
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, func() bool { return strings.Contains(p.logs.String(), "shutting down") })
+	waitFor(t, 10*time.Second, func() bool { return strings.Contains(p.Logs.String(), "shutting down") })
 	// The listener closes just after that line: new connections are soon refused.
 	waitFor(t, 5*time.Second, func() bool {
 		c, err := net.DialTimeout("tcp", u.Host, time.Second)
@@ -55,20 +55,20 @@ func TestSIGTERMFinishesRequestsInFlight(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Errorf("in-flight request: status %d", resp.StatusCode)
 	}
-	if code := p.wait(); code != 0 {
+	if code := p.Wait(); code != 0 {
 		t.Errorf("exit status %d after SIGTERM, want 0", code)
 	}
-	if !strings.Contains(p.logs.String(), "HTTP server stopped") {
-		t.Errorf("no clean stop in logs:\n%s", p.logs)
+	if !strings.Contains(p.Logs.String(), "HTTP server stopped") {
+		t.Errorf("no clean stop in logs:\n%s", p.Logs)
 	}
 
 	// The request that finished during the drain was committed.
 	p = b.serve(t)
-	got := mustCall(t, 200, "GET", p.url+"/api/v1/partners?limit=10", key, nil)
+	got := mustCall(t, 200, "GET", p.URL+"/api/v1/partners?limit=10", key, nil)
 	if list, _ := got.body["data"].([]any); len(list) != 1 {
 		t.Errorf("after restart: %s", got.raw)
 	}
-	if code := p.stop(); code != 0 {
+	if code := p.Stop(); code != 0 {
 		t.Errorf("exit status %d after SIGTERM on an idle server", code)
 	}
 }

@@ -40,7 +40,7 @@ func TestDemoData(t *testing.T) {
 // tier in the browser, and checks that the URL carries the filters: opening
 // it again shows the same list with the form filled in.
 func directoryFilters(t *testing.T, d *demoServer) {
-	b := newTab(t, d.url, "staff")
+	b := newTab(t, d.URL, "staff")
 	signInStaff(b, demoStaffEmail, demoStaffPassword)
 	all := b.partnerRows()
 	if len(all) < 10 {
@@ -92,7 +92,7 @@ func directoryFilters(t *testing.T, d *demoServer) {
 
 	// The URL alone brings the same list back, with the form filled in.
 	b.open("/admin/partners")
-	b.open(strings.TrimPrefix(filteredURL, d.url))
+	b.open(strings.TrimPrefix(filteredURL, d.URL))
 	if got := b.partnerRows(); !slices.EqualFunc(got, filtered, slices.Equal) {
 		b.fatalf("opening %s again shows %v, want %v", filteredURL, got, filtered)
 	}

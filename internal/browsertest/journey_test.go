@@ -35,7 +35,7 @@ func TestPartnerJourney(t *testing.T) {
 			srv := b.serve(t)
 			start := time.Now()
 
-			staff := newTab(t, srv.url, "staff")
+			staff := newTab(t, srv.URL, "staff")
 			signInStaff(staff, staffEmail, staffPassword)
 			defineProperty(staff)
 			createTemplate(staff)
@@ -47,12 +47,12 @@ func TestPartnerJourney(t *testing.T) {
 				t.Errorf("the invite e-mail lacks the personal message:\n%s", msg.Text)
 			}
 			link := msg.Link("/partner/invite/")
-			if !strings.HasPrefix(link, srv.url+"/partner/invite/") {
-				t.Fatalf("invite link %q is not on the server %s:\n%s", link, srv.url, msg.Text)
+			if !strings.HasPrefix(link, srv.URL+"/partner/invite/") {
+				t.Fatalf("invite link %q is not on the server %s:\n%s", link, srv.URL, msg.Text)
 			}
 
-			sam := newTab(t, srv.url, "partner")
-			acceptInvite(sam, strings.TrimPrefix(link, srv.url))
+			sam := newTab(t, srv.URL, "partner")
+			acceptInvite(sam, strings.TrimPrefix(link, srv.URL))
 			editProfile(sam)
 			refuseReadOnly(sam)
 			checkAudit(staff, partnerPath)

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/allyprm/ally/internal/allytest"
 )
 
 // The browser tests boot the real program: the first test to start builds
@@ -41,14 +43,8 @@ func setUp() error {
 		return err
 	}
 	tearDown = append(tearDown, func() { os.RemoveAll(dir) })
-	allyBin = filepath.Join(dir, "ally")
-	args := []string{"build", "-o", allyBin}
-	if raceEnabled {
-		args = append(args, "-race") // a data race in the real process fails the test too
-	}
-	build := exec.Command("go", append(args, "github.com/allyprm/ally/cmd/ally")...)
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building ally: %v\n%s", err, out)
+	if allyBin, err = allytest.Build(dir); err != nil {
+		return err
 	}
 
 	path := chromiumPath()

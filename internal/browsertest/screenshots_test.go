@@ -43,7 +43,7 @@ func screenshots(t *testing.T, d *demoServer) {
 		}
 	}
 
-	staff := newTab(t, d.url, "staff")
+	staff := newTab(t, d.URL, "staff")
 	staff.open("/admin/login")
 	take(staff, "admin-login.png")
 	signInStaff(staff, demoStaffEmail, demoStaffPassword)
@@ -63,7 +63,7 @@ func screenshots(t *testing.T, d *demoServer) {
 
 	// The demo's portal user signs in with the temporary password and
 	// must choose their own first.
-	partner := newTab(t, d.url, "partner")
+	partner := newTab(t, d.URL, "partner")
 	partner.open("/partner/login")
 	partner.fill("#f-email", d.portalEmail)
 	partner.fill("#f-password", "ally-demo-partner")

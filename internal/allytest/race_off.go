@@ -1,6 +1,6 @@
-//go:build race
+//go:build !race
 
-package browsertest
+package allytest
 
 // raceEnabled says the tests run with -race, so the binary is built with it too.
-const raceEnabled = true
+const raceEnabled = false

@@ -1,6 +1,6 @@
 //go:build race
 
-package main_test
+package allytest
 
 // raceEnabled says the tests run with -race, so the binary is built with it too.
 const raceEnabled = true

@@ -1,6 +1,0 @@
-//go:build !race
-
-package browsertest
-
-// raceEnabled says the tests run with -race, so the binary is built with it too.
-const raceEnabled = false
