@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/validation"
 
 	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/httperr"
 )
 
 // Error codes the API adds to ally's for failures that happen before the
@@ -41,32 +42,16 @@ type errorBody struct {
 func (e *apiError) Error() string  { return e.Err.Code + ": " + e.Err.Message }
 func (e *apiError) GetStatus() int { return e.status }
 
-// statusOf maps an ally error code to its HTTP status. It is the only
-// place that does; unknown codes are internal errors.
+// statusOf maps an error code to its HTTP status: the API's own codes
+// here, ally's in httperr.
 func statusOf(code string) int {
 	switch code {
-	case ally.ECodeBadRequest:
-		return http.StatusBadRequest
-	case ally.ECodeUnauthorized:
-		return http.StatusUnauthorized
-	case ally.ECodeForbidden:
-		return http.StatusForbidden
-	case ally.ECodeNotFound:
-		return http.StatusNotFound
-	case ally.ECodeConflict:
-		return http.StatusConflict
-	case ally.ECodePrecondition:
-		return http.StatusPreconditionFailed
 	case codeTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case codeUnsupportedMedia:
 		return http.StatusUnsupportedMediaType
-	case ally.ECodeInvalid:
-		return http.StatusUnprocessableEntity
-	case ally.ECodeRateLimited:
-		return http.StatusTooManyRequests
 	}
-	return http.StatusInternalServerError
+	return httperr.StatusOf(code)
 }
 
 // codeOf is the reverse, for errors huma raises with only a status.

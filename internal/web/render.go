@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/httperr"
 	"github.com/allyprm/ally/internal/server/reqid"
 )
 
@@ -167,28 +168,8 @@ var flashText = map[string]string{
 	"mustchange": "Choose a new password to continue.",
 }
 
-// statusOf maps an application error to its HTTP status.
-func statusOf(err error) int {
-	switch ally.ErrorCode(err) {
-	case ally.ECodeBadRequest:
-		return http.StatusBadRequest
-	case ally.ECodeUnauthorized:
-		return http.StatusUnauthorized
-	case ally.ECodeForbidden:
-		return http.StatusForbidden
-	case ally.ECodeNotFound:
-		return http.StatusNotFound
-	case ally.ECodeConflict:
-		return http.StatusConflict
-	case ally.ECodePrecondition:
-		return http.StatusPreconditionFailed
-	case ally.ECodeInvalid:
-		return http.StatusUnprocessableEntity
-	case ally.ECodeRateLimited:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}
+// statusOf maps an application error to its HTTP status (see httperr).
+func statusOf(err error) int { return httperr.Status(err) }
 
 // errorPage renders an error as a page of the surface ("admin" or
 // "portal"). Internal errors are logged with the request id and shown only
