@@ -57,20 +57,13 @@ func tierFields(f *formInput) (ally.TierFields, tierForm) {
 }
 
 func (s *server) tierCreate(w http.ResponseWriter, r *http.Request) {
-	f := s.readForm(w, r)
-	if f == nil {
-		return
-	}
-	fields, form := tierFields(f)
-	err := f.check(fields.Validate(true))
-	if err == nil {
-		_, err = s.app.CreateTier(r.Context(), actor(r), fields)
-	}
-	if err != nil {
-		s.formFailed(w, r, err, func(status int, e formErrs) { s.renderTiers(w, r, status, form, e) })
-		return
-	}
-	redirect(w, r, "/admin/settings/tiers", "created")
+	submitForm(s, w, r, true, tierFields,
+		func(fields ally.TierFields, _ *int64) error {
+			_, err := s.app.CreateTier(r.Context(), actor(r), fields)
+			return err
+		},
+		func(status int, form tierForm, _ *int64, e formErrs) { s.renderTiers(w, r, status, form, e) },
+		"/admin/settings/tiers", "created")
 }
 
 func (s *server) tierEdit(w http.ResponseWriter, r *http.Request) {
@@ -84,19 +77,13 @@ func (s *server) tierEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) tierUpdate(w http.ResponseWriter, r *http.Request) {
-	f := s.readForm(w, r)
-	if f == nil {
-		return
-	}
 	id := r.PathValue("id")
-	fields, form := tierFields(f)
-	version := f.version()
-	err := f.check(fields.Validate(false))
-	if err == nil {
-		_, err = s.app.UpdateTier(r.Context(), actor(r), id, fields, version)
-	}
-	if err != nil {
-		s.formFailed(w, r, err, func(status int, e formErrs) {
+	submitForm(s, w, r, false, tierFields,
+		func(fields ally.TierFields, version *int64) error {
+			_, err := s.app.UpdateTier(r.Context(), actor(r), id, fields, version)
+			return err
+		},
+		func(status int, form tierForm, version *int64, e formErrs) {
 			t, err := s.app.Tier(r.Context(), actor(r), id)
 			if err != nil {
 				s.errorPage(w, r, "admin", err)
@@ -106,10 +93,8 @@ func (s *server) tierUpdate(w http.ResponseWriter, r *http.Request) {
 				form.Version = *version
 			}
 			s.render(w, r, status, "admin/settings_tier", view{Title: "Tier " + t.Name, Data: tierData{Tier: t, Form: form, Errs: e}})
-		})
-		return
-	}
-	redirect(w, r, "/admin/settings/tiers", "saved")
+		},
+		"/admin/settings/tiers", "saved")
 }
 
 // phaseForm is a phase form as typed.
@@ -157,20 +142,13 @@ func phaseFields(f *formInput) (ally.PhaseFields, phaseForm) {
 }
 
 func (s *server) phaseCreate(w http.ResponseWriter, r *http.Request) {
-	f := s.readForm(w, r)
-	if f == nil {
-		return
-	}
-	fields, form := phaseFields(f)
-	err := f.check(fields.Validate(true))
-	if err == nil {
-		_, err = s.app.CreatePhase(r.Context(), actor(r), fields)
-	}
-	if err != nil {
-		s.formFailed(w, r, err, func(status int, e formErrs) { s.renderPhases(w, r, status, form, e) })
-		return
-	}
-	redirect(w, r, "/admin/settings/phases", "created")
+	submitForm(s, w, r, true, phaseFields,
+		func(fields ally.PhaseFields, _ *int64) error {
+			_, err := s.app.CreatePhase(r.Context(), actor(r), fields)
+			return err
+		},
+		func(status int, form phaseForm, _ *int64, e formErrs) { s.renderPhases(w, r, status, form, e) },
+		"/admin/settings/phases", "created")
 }
 
 func (s *server) phaseEdit(w http.ResponseWriter, r *http.Request) {
@@ -184,19 +162,13 @@ func (s *server) phaseEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) phaseUpdate(w http.ResponseWriter, r *http.Request) {
-	f := s.readForm(w, r)
-	if f == nil {
-		return
-	}
 	id := r.PathValue("id")
-	fields, form := phaseFields(f)
-	version := f.version()
-	err := f.check(fields.Validate(false))
-	if err == nil {
-		_, err = s.app.UpdatePhase(r.Context(), actor(r), id, fields, version)
-	}
-	if err != nil {
-		s.formFailed(w, r, err, func(status int, e formErrs) {
+	submitForm(s, w, r, false, phaseFields,
+		func(fields ally.PhaseFields, version *int64) error {
+			_, err := s.app.UpdatePhase(r.Context(), actor(r), id, fields, version)
+			return err
+		},
+		func(status int, form phaseForm, version *int64, e formErrs) {
 			p, err := s.app.Phase(r.Context(), actor(r), id)
 			if err != nil {
 				s.errorPage(w, r, "admin", err)
@@ -206,8 +178,6 @@ func (s *server) phaseUpdate(w http.ResponseWriter, r *http.Request) {
 				form.Version = *version
 			}
 			s.render(w, r, status, "admin/settings_phase", view{Title: "Phase " + p.Name, Data: phaseData{Phase: p, Form: form, Errs: e}})
-		})
-		return
-	}
-	redirect(w, r, "/admin/settings/phases", "saved")
+		},
+		"/admin/settings/phases", "saved")
 }

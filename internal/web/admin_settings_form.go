@@ -168,6 +168,35 @@ func (s *server) formFailed(w http.ResponseWriter, r *http.Request, err error, a
 	again(statusOf(err), formErrs{Field: fields, Message: msg})
 }
 
+// submitForm handles the post of a create or update form of the settings:
+// it reads the domain's fields and the form as typed with read, checks
+// them (every required field when creating), saves them with save, which
+// gets the version the form was posted with, and sends the browser to to
+// with flash. When the input or the application refuses, again shows the
+// form anew (see formFailed), given the same version.
+func submitForm[T any, PT interface {
+	*T
+	Validate(creating bool) error
+}, V any](s *server, w http.ResponseWriter, r *http.Request, creating bool,
+	read func(*formInput) (T, V), save func(fields T, version *int64) error,
+	again func(status int, form V, version *int64, e formErrs), to, flash string) {
+	f := s.readForm(w, r)
+	if f == nil {
+		return
+	}
+	fields, form := read(f)
+	version := f.version()
+	err := f.check(PT(&fields).Validate(creating))
+	if err == nil {
+		err = save(fields, version)
+	}
+	if err != nil {
+		s.formFailed(w, r, err, func(status int, e formErrs) { again(status, form, version, e) })
+		return
+	}
+	redirect(w, r, to, flash)
+}
+
 // settings wraps a settings handler: a signed-in staff user whom the
 // application lets use the settings (owners and admins); others see its 403.
 func (s *server) settings(h http.HandlerFunc) http.HandlerFunc {

@@ -103,20 +103,13 @@ func propertyFields(f *formInput) (ally.PropertyFields, propertyForm) {
 }
 
 func (s *server) propertyCreate(w http.ResponseWriter, r *http.Request) {
-	f := s.readForm(w, r)
-	if f == nil {
-		return
-	}
-	fields, form := propertyFields(f)
-	err := f.check(fields.Validate(true))
-	if err == nil {
-		_, err = s.app.CreatePropertyDefinition(r.Context(), actor(r), fields)
-	}
-	if err != nil {
-		s.formFailed(w, r, err, func(status int, e formErrs) { s.renderProperties(w, r, status, form, e) })
-		return
-	}
-	redirect(w, r, "/admin/settings/properties", "created")
+	submitForm(s, w, r, true, propertyFields,
+		func(fields ally.PropertyFields, _ *int64) error {
+			_, err := s.app.CreatePropertyDefinition(r.Context(), actor(r), fields)
+			return err
+		},
+		func(status int, form propertyForm, _ *int64, e formErrs) { s.renderProperties(w, r, status, form, e) },
+		"/admin/settings/properties", "created")
 }
 
 func (s *server) propertyEdit(w http.ResponseWriter, r *http.Request) {
@@ -137,19 +130,13 @@ func (s *server) renderProperty(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (s *server) propertyUpdate(w http.ResponseWriter, r *http.Request) {
-	f := s.readForm(w, r)
-	if f == nil {
-		return
-	}
 	id := r.PathValue("id")
-	fields, form := propertyFields(f)
-	version := f.version()
-	err := f.check(fields.Validate(false))
-	if err == nil {
-		_, err = s.app.UpdatePropertyDefinition(r.Context(), actor(r), id, fields, version)
-	}
-	if err != nil {
-		s.formFailed(w, r, err, func(status int, e formErrs) {
+	submitForm(s, w, r, false, propertyFields,
+		func(fields ally.PropertyFields, version *int64) error {
+			_, err := s.app.UpdatePropertyDefinition(r.Context(), actor(r), id, fields, version)
+			return err
+		},
+		func(status int, form propertyForm, version *int64, e formErrs) {
 			p, err := s.app.PropertyDefinition(r.Context(), actor(r), id)
 			if err != nil {
 				s.errorPage(w, r, "admin", err)
@@ -159,10 +146,8 @@ func (s *server) propertyUpdate(w http.ResponseWriter, r *http.Request) {
 				form.Version = *version
 			}
 			s.renderProperty(w, r, status, p, form, e)
-		})
-		return
-	}
-	redirect(w, r, "/admin/settings/properties", "saved")
+		},
+		"/admin/settings/properties", "saved")
 }
 
 // propertyDeleteConfirm asks before deleting: a link alone must never
