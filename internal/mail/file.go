@@ -48,40 +48,48 @@ func (s FileSender) Send(ctx context.Context, m ally.Email) error {
 	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
 		return fmt.Errorf("mail: create %s: %w", s.Dir, err)
 	}
-	f, err := createUnique(s.Dir, at.UTC().Format("20060102-150405.000")+"-"+slug(m.Subject))
+	// Written under a temporary name first and linked into place whole, so
+	// nobody (a person, a test) ever opens a half-written .eml.
+	f, err := os.CreateTemp(s.Dir, ".writing-*.tmp")
 	if err != nil {
-		return err
+		return fmt.Errorf("mail: create message file in %s: %w", s.Dir, err)
 	}
+	defer os.Remove(f.Name())
 	if _, err := msg.WriteTo(f); err != nil {
 		_ = f.Close()
-		_ = os.Remove(f.Name())
 		return fmt.Errorf("mail: write %s: %w", f.Name(), err)
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("mail: write %s: %w", f.Name(), err)
 	}
+	name, err := linkUnique(f.Name(), s.Dir, at.UTC().Format("20060102-150405.000")+"-"+slug(m.Subject))
+	if err != nil {
+		return err
+	}
 	if s.Logger != nil {
-		s.Logger.InfoContext(ctx, "e-mail written to "+f.Name(),
+		s.Logger.InfoContext(ctx, "e-mail written to "+name,
 			"to", strings.Join(m.To, ", "), "subject", m.Subject)
 	}
 	return nil
 }
 
-// createUnique creates base.eml in dir, or base-2.eml and so on when two
-// messages with the same subject land in the same millisecond; never
-// overwriting keeps every message a test or a person may look for.
-func createUnique(dir, base string) (*os.File, error) {
+// linkUnique gives the written file the name base.eml in dir, or base-2.eml
+// and so on when two messages with the same subject land in the same
+// millisecond; a link never replaces an existing file, so every message a
+// test or a person may look for is kept.
+func linkUnique(tmp, dir, base string) (string, error) {
 	for i := 1; ; i++ {
 		name := base
 		if i > 1 {
 			name += "-" + strconv.Itoa(i)
 		}
-		f, err := os.OpenFile(filepath.Join(dir, name+".eml"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		path := filepath.Join(dir, name+".eml")
+		err := os.Link(tmp, path)
 		if err == nil {
-			return f, nil
+			return path, nil
 		}
 		if !errors.Is(err, fs.ErrExist) || i >= 100 {
-			return nil, fmt.Errorf("mail: create message file in %s: %w", dir, err)
+			return "", fmt.Errorf("mail: create message file in %s: %w", dir, err)
 		}
 	}
 }
