@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"regexp"
 	"strings"
 	"sync"
@@ -11,7 +10,7 @@ import (
 
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/app"
-	"github.com/allyprm/ally/internal/mail"
+	"github.com/allyprm/ally/internal/mail/mailtest"
 	"github.com/allyprm/ally/internal/store"
 	"github.com/allyprm/ally/internal/store/storetest"
 )
@@ -101,26 +100,7 @@ func (e *authEnv) contact(p *ally.Partner, name, email string) *ally.Contact {
 }
 
 // mails returns the e-mails queued since the last call (claiming their jobs).
-func (e *authEnv) mails() []ally.Email {
-	e.t.Helper()
-	now := time.Now().Add(time.Hour)
-	jobs, err := e.db.ClaimJobs(e.ctx, "test", 100, now, now.Add(time.Hour))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var out []ally.Email
-	for _, j := range jobs {
-		if j.Kind != mail.JobKind {
-			continue
-		}
-		var m ally.Email
-		if err := json.Unmarshal(j.Args, &m); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
+func (e *authEnv) mails() []ally.Email { e.t.Helper(); return mailtest.Queued(e.t, e.db) }
 
 var linkRE = regexp.MustCompile(`https?://[^\s"<>]+/(admin|partner)/(reset|invite|signup|email)/([A-Za-z0-9_-]+)`)
 

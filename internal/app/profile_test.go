@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -62,9 +61,8 @@ func TestPartnerProfileEdit(t *testing.T) {
 			for _, j := range jobs {
 				kinds[j.Kind]++
 				if j.Kind == mail.JobKind {
-					var m ally.Email
-					_ = json.Unmarshal(j.Args, &m)
-					if m.To[0] != "owner@vendor.example" || !strings.Contains(m.Text, "https://ally.example/admin/partners/"+p.ID) {
+					m, err := mail.FromJob(j)
+					if err != nil || m.To[0] != "owner@vendor.example" || !strings.Contains(m.Text, "https://ally.example/admin/partners/"+p.ID) {
 						t.Errorf("owner e-mail: %+v", m)
 					}
 				}

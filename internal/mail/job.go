@@ -36,14 +36,26 @@ func NewJob(m ally.Email) (*ally.Job, error) {
 	}, nil
 }
 
+// FromJob decodes the e-mail a JobKind job carries.
+func FromJob(job *ally.Job) (ally.Email, error) {
+	var m ally.Email
+	if job.Kind != JobKind {
+		return m, fmt.Errorf("mail: job %s is a %s, not an e-mail", job.ID, job.Kind)
+	}
+	if err := json.Unmarshal(job.Args, &m); err != nil {
+		return m, fmt.Errorf("mail: job %s: bad arguments: %w", job.ID, err)
+	}
+	return m, nil
+}
+
 // Handler returns the job handler for JobKind, sending through s. A send
 // error is returned, so the runner retries with backoff; arguments that do
 // not decode can never succeed and fail the job for good.
 func Handler(s Sender) jobs.Handler {
 	return func(ctx context.Context, job *ally.Job) error {
-		var m ally.Email
-		if err := json.Unmarshal(job.Args, &m); err != nil {
-			return jobs.Permanent(fmt.Errorf("mail: job %s: bad arguments: %w", job.ID, err))
+		m, err := FromJob(job)
+		if err != nil {
+			return jobs.Permanent(err)
 		}
 		if len(m.To) == 0 {
 			return jobs.Permanent(fmt.Errorf("mail: job %s: no recipient", job.ID))

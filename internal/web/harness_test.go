@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"html"
 	"io"
 	"net/http"
@@ -12,12 +11,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/api"
 	"github.com/allyprm/ally/internal/app"
-	"github.com/allyprm/ally/internal/mail"
+	"github.com/allyprm/ally/internal/mail/mailtest"
 	"github.com/allyprm/ally/internal/store"
 	"github.com/allyprm/ally/internal/store/storetest"
 	"github.com/allyprm/ally/internal/web"
@@ -139,26 +137,7 @@ func (e *uiEnv) audits(action string) []*ally.AuditEvent {
 }
 
 // mails returns the e-mails queued since the last call, claiming their jobs.
-func (e *uiEnv) mails() []ally.Email {
-	e.t.Helper()
-	now := time.Now().Add(time.Hour)
-	jobs, err := e.db.ClaimJobs(e.ctx, "ui-test", 100, now, now.Add(time.Hour))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var out []ally.Email
-	for _, j := range jobs {
-		if j.Kind != mail.JobKind {
-			continue
-		}
-		var m ally.Email
-		if err := json.Unmarshal(j.Args, &m); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
+func (e *uiEnv) mails() []ally.Email { e.t.Helper(); return mailtest.Queued(e.t, e.db) }
 
 // signIn returns a browser signed in through the form as email.
 func (e *uiEnv) signIn(email string) *uiBrowser {

@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"html"
 	"image/png"
 	"net/http"
@@ -16,26 +15,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/allyprm/ally/internal/ally"
-	"github.com/allyprm/ally/internal/mail"
 )
-
-// setMails returns the e-mails queued since the last call, claiming their jobs.
-func (e *uiEnv) setMails() []ally.Email {
-	e.t.Helper()
-	now := time.Now().Add(time.Hour)
-	js, err := e.db.ClaimJobs(e.ctx, "settings-test", 100, now, now.Add(time.Hour))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var out []ally.Email
-	for _, j := range js {
-		var m ally.Email
-		if j.Kind == mail.JobKind && json.Unmarshal(j.Args, &m) == nil {
-			out = append(out, m)
-		}
-	}
-	return out
-}
 
 func TestAccountProfileAndPassword(t *testing.T) {
 	eachSettings(t, func(t *testing.T, e *uiEnv) {
@@ -138,7 +118,7 @@ func TestAccountEmailChange(t *testing.T) {
 		me := e.user("old@vendor.example", ally.RoleManager)
 		e.user("taken@vendor.example", ally.RoleViewer)
 		b := e.signInStepwise("old@vendor.example")
-		e.setMails()
+		e.mails()
 
 		wantText(t, b.post("/admin/account/email", url.Values{"email": {"new@vendor.example"}, "currentPassword": {"wrong password"}}),
 			http.StatusUnprocessableEntity, "is not your current password", `value="new@vendor.example"`)
@@ -146,7 +126,7 @@ func TestAccountEmailChange(t *testing.T) {
 			http.StatusConflict, "already in use")
 		pg := b.post("/admin/account/email", url.Values{"email": {"New@Vendor.example"}, "currentPassword": {uiPassword}})
 		wantRedirect(t, pg, "/admin/account?ok=email")
-		ms := e.setMails()
+		ms := e.mails()
 		if len(ms) != 1 || ms[0].To[0] != "new@vendor.example" {
 			t.Fatalf("mails: %+v", ms)
 		}
