@@ -142,8 +142,9 @@ type PartnerFilter struct {
 	// VisibleTo limits the list to partners a restricted staff user owns,
 	// manages or was granted.
 	VisibleTo string
-	// InactiveBefore keeps partners whose last activity (portal sign-in or
-	// timeline entry) is before this time or never happened: "going quiet".
+	// InactiveBefore keeps partners, not archived, whose last activity
+	// (portal sign-in or timeline entry) is before this time or never
+	// happened: "going quiet".
 	InactiveBefore time.Time
 	Sort           string // SortCreated (default), SortName or SortUpdated
 	After          string // keyset cursor from PartnerCursor of the previous page's last row

@@ -161,17 +161,24 @@ func (a *App) UpdatePartner(ctx context.Context, actor ally.Actor, idOrExternalI
 	}
 	var p *ally.Partner
 	err := a.store.Write(ctx, func(tx ally.Tx) error {
-		existing, err := a.findVisiblePartner(ctx, tx, actor, idOrExternalID)
+		existing, err := a.partnerToWrite(ctx, tx, actor, idOrExternalID, opt)
 		if err != nil {
-			return err
-		}
-		if err := checkVersion(opt.IfVersion, existing.Version); err != nil {
 			return err
 		}
 		p, err = a.updatePartner(ctx, tx, actor, existing, f)
 		return err
 	})
 	return p, err
+}
+
+// partnerToWrite reads, in tx, the partner a write is about: visible to the
+// actor, and still at the version the caller read (If-Match).
+func (a *App) partnerToWrite(ctx context.Context, tx ally.Tx, actor ally.Actor, idOrExternalID string, opt UpdatePartnerOptions) (*ally.Partner, error) {
+	p, err := a.findVisiblePartner(ctx, tx, actor, idOrExternalID)
+	if err != nil {
+		return nil, err
+	}
+	return p, checkVersion(opt.IfVersion, p.Version)
 }
 
 func (a *App) updatePartner(ctx context.Context, tx ally.Tx, actor ally.Actor, before *ally.Partner, f ally.PartnerFields) (*ally.Partner, error) {
@@ -221,11 +228,8 @@ func (a *App) setArchived(ctx context.Context, actor ally.Actor, idOrExternalID 
 	}
 	var p *ally.Partner
 	err := a.store.Write(ctx, func(tx ally.Tx) error {
-		before, err := a.findVisiblePartner(ctx, tx, actor, idOrExternalID)
+		before, err := a.partnerToWrite(ctx, tx, actor, idOrExternalID, opt)
 		if err != nil {
-			return err
-		}
-		if err := checkVersion(opt.IfVersion, before.Version); err != nil {
 			return err
 		}
 		if (before.Status == ally.StatusArchived) == archive {

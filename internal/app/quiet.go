@@ -28,18 +28,7 @@ func (a *App) QuietPartners(ctx context.Context, actor ally.Actor, days int, f a
 		f.Status = ""
 	}
 	page, err := a.Partners(ctx, actor, f)
-	if err != nil {
-		return page, days, err
-	}
-	// Archived partners are already dealt with; drop them from the page.
-	kept := page.Items[:0]
-	for _, p := range page.Items {
-		if p.Status != ally.StatusArchived {
-			kept = append(kept, p)
-		}
-	}
-	page.Items = kept
-	return page, days, nil
+	return page, days, err
 }
 
 // ArchivePartners archives several partners, each in its own transaction so

@@ -112,6 +112,9 @@ func partnerListQuery(f ally.PartnerFilter) (string, []any, error) {
 			" UNION ALL SELECT partner_id FROM partner_grants WHERE user_id = " + u + ")")
 	}
 	if !f.InactiveBefore.IsZero() {
+		// Archived partners are dealt with already: they never go quiet. In
+		// the query, so a page is full and its cursor honest.
+		w.add("p.status <> 'archived'")
 		w.add("(p.last_activity_at IS NULL OR p.last_activity_at < " + w.arg(f.InactiveBefore.UnixMilli()) + ")")
 	}
 	if f.Query != "" {

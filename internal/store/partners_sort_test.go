@@ -17,7 +17,8 @@ import (
 func matches(p *ally.Partner, f ally.PartnerFilter) bool {
 	return (f.Status == "" || p.Status == f.Status) &&
 		(f.Category == "" || slices.Contains(p.Categories, f.Category)) &&
-		(f.InactiveBefore.IsZero() || p.LastActivityAt.IsZero() || p.LastActivityAt.Before(f.InactiveBefore))
+		(f.InactiveBefore.IsZero() || (p.Status != ally.StatusArchived &&
+			(p.LastActivityAt.IsZero() || p.LastActivityAt.Before(f.InactiveBefore))))
 }
 
 // expectPartners returns the ids of the partners keep accepts, in f.Sort's order.
@@ -127,7 +128,9 @@ func TestFindPartnersGoingQuiet(t *testing.T) {
 		old.LastActivityAt = cut.Add(-time.Millisecond)
 		edge.LastActivityAt = cut // active exactly at the cut: not quiet
 		recent.LastActivityAt = now()
-		mustPartners(t, db, never, old, edge, recent)
+		archived := newPartner("Archived") // quiet too, but dealt with already
+		archived.Status = ally.StatusArchived
+		mustPartners(t, db, never, old, edge, recent, archived)
 		got, err := db.FindPartners(ctx, ally.PartnerFilter{InactiveBefore: cut})
 		if err != nil || !slices.Equal(names(got), []string{"Never", "Old"}) {
 			t.Errorf("going quiet: %v, %v", names(got), err)
