@@ -24,7 +24,7 @@ func (s *server) idempotent(ctx huma.Context, next func(huma.Context)) {
 		next(ctx)
 		return
 	}
-	if len(key) > 255 || !cleanText(key) {
+	if len(key) > 255 || !ally.PlainText(key) {
 		writeError(ctx, &apiError{status: http.StatusBadRequest, Err: errorBody{Code: ally.ECodeBadRequest,
 			Message: "Idempotency-Key must be at most 255 characters of UTF-8 text",
 			Fields:  []ally.FieldError{{Field: "Idempotency-Key", Message: "is too long or not text"}}}})

@@ -24,11 +24,11 @@ const maxBodyBytes = 1 << 20
 // checkURL refuses paths and query strings that are not valid UTF-8 or hold NUL.
 func (s *server) checkURL(ctx huma.Context, next func(huma.Context)) {
 	r, _ := humago.Unwrap(ctx)
-	ok := cleanText(r.URL.Path)
+	ok := ally.PlainText(r.URL.Path)
 	for k, vs := range r.URL.Query() {
-		ok = ok && cleanText(k)
+		ok = ok && ally.PlainText(k)
 		for _, v := range vs {
-			ok = ok && cleanText(v)
+			ok = ok && ally.PlainText(v)
 		}
 	}
 	if !ok {
@@ -38,8 +38,6 @@ func (s *server) checkURL(ctx huma.Context, next func(huma.Context)) {
 	}
 	next(ctx)
 }
-
-func cleanText(s string) bool { return ally.PlainText(s) }
 
 type bodyKey struct{}
 
