@@ -68,6 +68,15 @@ const (
 	ScopeContactsWrite  Scope = "contacts:write"
 	ScopeUsersRead      Scope = "users:read"
 	ScopeAuditRead      Scope = "audit:read"
+	ScopeLeadsRead      Scope = "leads:read"
+	ScopeLeadsWrite     Scope = "leads:write"
+	ScopeRoutingRead    Scope = "routing:read"
+	ScopeRoutingWrite   Scope = "routing:write"
+	ScopeDeliveriesRead Scope = "deliveries:read"
+	// ScopeDeliveriesWrite redelivers, and edits partners' delivery settings.
+	ScopeDeliveriesWrite Scope = "deliveries:write"
+	ScopeWebhooksRead    Scope = "webhooks:read"
+	ScopeWebhooksWrite   Scope = "webhooks:write"
 )
 
 // AllScopes lists every scope a key can hold.
@@ -75,6 +84,8 @@ var AllScopes = []Scope{
 	ScopePartnersRead, ScopePartnersWrite, ScopeTiersRead, ScopeTiersWrite,
 	ScopePhasesRead, ScopePhasesWrite, ScopeTemplatesRead, ScopeTemplatesWrite,
 	ScopeContactsRead, ScopeContactsWrite, ScopeUsersRead, ScopeAuditRead,
+	ScopeLeadsRead, ScopeLeadsWrite, ScopeRoutingRead, ScopeRoutingWrite,
+	ScopeDeliveriesRead, ScopeDeliveriesWrite, ScopeWebhooksRead, ScopeWebhooksWrite,
 }
 
 // Valid reports whether s is a known scope.
@@ -84,10 +95,12 @@ func (s Scope) Valid() bool { return slices.Contains(AllScopes, s) }
 // so one check serves both. Managers and viewers are further limited to the
 // partners they may see (see the application layer).
 var roleScopes = map[Role][]Scope{
-	RoleOwner:   AllScopes,
-	RoleAdmin:   AllScopes,
-	RoleManager: {ScopePartnersRead, ScopePartnersWrite, ScopeContactsRead, ScopeContactsWrite, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead},
-	RoleViewer:  {ScopePartnersRead, ScopeContactsRead, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead},
+	RoleOwner: AllScopes,
+	RoleAdmin: AllScopes,
+	RoleManager: {ScopePartnersRead, ScopePartnersWrite, ScopeContactsRead, ScopeContactsWrite, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead,
+		ScopeLeadsRead, ScopeLeadsWrite, ScopeRoutingRead, ScopeDeliveriesRead, ScopeDeliveriesWrite},
+	RoleViewer: {ScopePartnersRead, ScopeContactsRead, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead,
+		ScopeLeadsRead, ScopeRoutingRead, ScopeDeliveriesRead},
 }
 
 // Can reports whether the actor holds scope s.

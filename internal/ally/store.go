@@ -57,6 +57,58 @@ type Reader interface {
 	FindNotifications(ctx context.Context, recipientKind ActorKind, recipientID string, limit int) ([]*Notification, error)
 
 	FindFile(ctx context.Context, id string) (*File, error)
+
+	LeadReader
+}
+
+// LeadReader holds the queries of the lead distribution half.
+type LeadReader interface {
+	// FindLeadByID fills PartnerName.
+	FindLeadByID(ctx context.Context, id string) (*Lead, error)
+	// FindLeads returns up to f.Limit leads after f.After in f.Sort order,
+	// with PartnerName filled.
+	FindLeads(ctx context.Context, f LeadFilter) ([]*Lead, error)
+	// EachLead calls fn for every lead f selects (f.Limit ignored), in f.Sort
+	// order, reading rows as it goes: memory does not grow with the count.
+	EachLead(ctx context.Context, f LeadFilter, fn func(*Lead) error) error
+	// LeadStats counts a partner's leads: all, received since monthStart, open.
+	LeadStats(ctx context.Context, partnerID string, monthStart time.Time) (LeadStats, error)
+
+	// FindRoutingRules returns every rule by priority, then id.
+	FindRoutingRules(ctx context.Context) ([]*RoutingRule, error)
+	FindRoutingRuleByID(ctx context.Context, id string) (*RoutingRule, error)
+	// FindRoutingCandidates returns up to limit active partners with id >
+	// after, in id order, that meet the category and tier conditions (the
+	// lead conditions are ignored).
+	FindRoutingCandidates(ctx context.Context, c RuleConditions, after string, limit int) ([]*RoutingCandidate, error)
+	// FindRoutingCandidatesByID returns the named partners (any status) as
+	// routing sees them, in id order; unknown ids are left out.
+	FindRoutingCandidatesByID(ctx context.Context, ids []string) ([]*RoutingCandidate, error)
+	// FindLeadCounts returns the day and month counts of the partners;
+	// partners without any are left out of the map.
+	FindLeadCounts(ctx context.Context, partnerIDs []string, day, month string) (map[string]LeadCount, error)
+	// FindRuleCounts returns how many leads the rule gave each partner.
+	FindRuleCounts(ctx context.Context, ruleID string, partnerIDs []string) (map[string]int64, error)
+
+	// FindDeliverySettings returns a partner's settings, or zero settings
+	// (PartnerID set, Version 0) when none were saved.
+	FindDeliverySettings(ctx context.Context, partnerID string) (*DeliverySettings, error)
+	FindDeliveryByID(ctx context.Context, id string) (*Delivery, error)
+	// FindDeliveries returns up to f.Limit deliveries, newest first, after f.After.
+	FindDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, error)
+	// FindDeliveryAttempts returns a delivery's attempts, newest first (at most limit).
+	FindDeliveryAttempts(ctx context.Context, deliveryID string, limit int) ([]*DeliveryAttempt, error)
+
+	FindSubscriptions(ctx context.Context) ([]*Subscription, error)
+	FindSubscriptionByID(ctx context.Context, id string) (*Subscription, error)
+
+	FindImportByID(ctx context.Context, id string) (*LeadImport, error)
+	// FindImports returns the latest imports, newest first.
+	FindImports(ctx context.Context, limit int) ([]*LeadImport, error)
+	// FindImportChunk returns chunk seq (0-based) of an upload.
+	FindImportChunk(ctx context.Context, importID string, seq int) ([]byte, error)
+	// EachImportError calls fn for the import's row errors in line order.
+	EachImportError(ctx context.Context, importID string, fn func(*ImportRowError) error) error
 }
 
 // Tx is one write transaction. Everything written through it commits or
@@ -144,6 +196,61 @@ type Tx interface {
 
 	// Enqueue adds a job that runs after this transaction commits.
 	Enqueue(ctx context.Context, j *Job) error
+	// EnqueueMany adds jobs like Enqueue, in one statement per few hundred.
+	EnqueueMany(ctx context.Context, js []*Job) error
+
+	LeadWriter
+}
+
+// LeadWriter holds the writes of the lead distribution half.
+type LeadWriter interface {
+	// CreateLeads inserts leads, in one statement per few hundred rows.
+	CreateLeads(ctx context.Context, ls []*Lead) error
+	// UpdateLead writes partner, status, reason, routing and the contact
+	// fields when the stored version is l.Version (ErrVersionMismatch
+	// otherwise), incrementing it.
+	UpdateLead(ctx context.Context, l *Lead) error
+
+	CreateRoutingRule(ctx context.Context, r *RoutingRule) error
+	// UpdateRoutingRule writes r at r.Version (ErrVersionMismatch otherwise), incrementing it.
+	UpdateRoutingRule(ctx context.Context, r *RoutingRule) error
+	DeleteRoutingRule(ctx context.Context, id string) error
+	// SetRuleCursor records a round-robin rule's last pick, without a version bump.
+	SetRuleCursor(ctx context.Context, ruleID, partnerID string) error
+
+	// LockLeadCounts returns the partners' counts like FindLeadCounts and,
+	// on PostgreSQL, locks their counter rows until the transaction ends,
+	// so two nodes cannot both give a partner its last lead under a cap.
+	// Lock partners in id order to avoid deadlocks.
+	LockLeadCounts(ctx context.Context, partnerIDs []string, day, month string) (map[string]LeadCount, error)
+	// AddLeadCounts adds n to each partner's day and month counters.
+	AddLeadCounts(ctx context.Context, day, month string, n map[string]int) error
+	// AddRuleCounts adds n to each partner's count under the rule.
+	AddRuleCounts(ctx context.Context, ruleID string, n map[string]int) error
+
+	// SaveDeliverySettings upserts s at s.Version (0 for the first save;
+	// ErrVersionMismatch when stale), incrementing it.
+	SaveDeliverySettings(ctx context.Context, s *DeliverySettings) error
+	// CreateDeliveries inserts deliveries, in one statement per few hundred.
+	CreateDeliveries(ctx context.Context, ds []*Delivery) error
+	// UpdateDelivery writes status, attempts, next attempt, last status,
+	// error and delivered time.
+	UpdateDelivery(ctx context.Context, d *Delivery) error
+	CreateDeliveryAttempt(ctx context.Context, a *DeliveryAttempt) error
+
+	CreateSubscription(ctx context.Context, s *Subscription) error
+	// UpdateSubscription writes s at s.Version (ErrVersionMismatch otherwise), incrementing it.
+	UpdateSubscription(ctx context.Context, s *Subscription) error
+	DeleteSubscription(ctx context.Context, id string) error
+
+	CreateImport(ctx context.Context, im *LeadImport) error
+	// UpdateImport writes status, sizes, progress, error and times.
+	UpdateImport(ctx context.Context, im *LeadImport) error
+	AddImportChunk(ctx context.Context, importID string, seq int, data []byte) error
+	// DeleteImportChunks drops an upload's stored bytes (after it is done).
+	DeleteImportChunks(ctx context.Context, importID string) error
+	// CreateImportErrors inserts row errors.
+	CreateImportErrors(ctx context.Context, es []*ImportRowError) error
 }
 
 // Store is the database: reads outside a transaction, and Write for a transaction.

@@ -7,10 +7,12 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/mail"
+	"github.com/allyprm/ally/internal/outbound"
 )
 
 // App holds the application's dependencies.
@@ -20,6 +22,9 @@ type App struct {
 	now   func() time.Time
 	keys  *keyCache
 	auth  authState // sign-in, sessions and e-mailed links: see auth.go
+
+	outbound *http.Client // every webhook goes through it: see internal/outbound
+	sender   mail.Sender  // lead e-mail deliveries; nil: they fail and retry
 }
 
 // Option changes how New builds the App.
@@ -31,11 +36,21 @@ func WithLogger(l *slog.Logger) Option { return func(a *App) { a.log = l } }
 // WithClock replaces time.Now, for tests.
 func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
 
+// WithOutbound sets the HTTP client for webhooks; it must be the guarded
+// client of internal/outbound (tests may allow their loopback receiver).
+func WithOutbound(c *http.Client) Option { return func(a *App) { a.outbound = c } }
+
+// WithSender sets how lead e-mail deliveries are sent.
+func WithSender(s mail.Sender) Option { return func(a *App) { a.sender = s } }
+
 // New returns the application over store.
 func New(store ally.Store, opts ...Option) *App {
 	a := &App{store: store, log: slog.Default(), now: time.Now, keys: newKeyCache(10 * time.Second)}
 	for _, o := range opts {
 		o(a)
+	}
+	if a.outbound == nil {
+		a.outbound = outbound.New(outbound.Options{})
 	}
 	if a.auth.mail == nil {
 		a.auth.mail = mail.NewTemplates()

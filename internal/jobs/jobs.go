@@ -163,6 +163,25 @@ func Permanent(err error) error {
 	return &permanentError{err: err}
 }
 
+// retryAtError asks for the next attempt at a given time.
+type retryAtError struct {
+	err error
+	at  time.Time
+}
+
+func (e *retryAtError) Error() string { return e.err.Error() }
+func (e *retryAtError) Unwrap() error { return e.err }
+
+// RetryAt wraps err so that the job's next attempt is at t instead of the
+// runner's backoff: for handlers with their own schedule (webhooks, which
+// honour Retry-After). RetryAt(nil, t) is nil.
+func RetryAt(err error, t time.Time) error {
+	if err == nil {
+		return nil
+	}
+	return &retryAtError{err: err, at: t}
+}
+
 // IsPermanent reports whether err (or an error it wraps) came from Permanent.
 func IsPermanent(err error) bool {
 	var p *permanentError

@@ -64,6 +64,9 @@ func (r *Runner) run(parent context.Context, job *ally.Job) error {
 		log.Error("job failed for good", "err", herr)
 	default:
 		runAt := now.Add(r.opts.Backoff(job.Attempts))
+		if ra := (*retryAtError)(nil); errors.As(herr, &ra) {
+			runAt = ra.at
+		}
 		err = r.store.RetryJob(ctx, job.ID, runAt, cleanError(herr))
 		if job.MaxAttempts > 0 && job.Attempts >= job.MaxAttempts {
 			log.Error("job failed for good: no attempts left", "err", herr)

@@ -1,0 +1,182 @@
+package store
+
+// Stubs of the lead store methods, replaced by their real bodies.
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/allyprm/ally/internal/ally"
+)
+
+var errLeadStoreTODO = errors.New("store: not built yet")
+
+func (db *DB) FindLeadByID(ctx context.Context, id string) (*ally.Lead, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindLeads(ctx context.Context, f ally.LeadFilter) ([]*ally.Lead, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) EachLead(ctx context.Context, f ally.LeadFilter, fn func(*ally.Lead) error) error {
+	return errLeadStoreTODO
+}
+func (db *DB) LeadStats(ctx context.Context, partnerID string, monthStart time.Time) (ally.LeadStats, error) {
+	return ally.LeadStats{}, errLeadStoreTODO
+}
+func (db *DB) FindRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindRoutingRuleByID(ctx context.Context, id string) (*ally.RoutingRule, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindRoutingCandidates(ctx context.Context, c ally.RuleConditions, after string, limit int) ([]*ally.RoutingCandidate, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindRoutingCandidatesByID(ctx context.Context, ids []string) ([]*ally.RoutingCandidate, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindLeadCounts(ctx context.Context, partnerIDs []string, day, month string) (map[string]ally.LeadCount, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindRuleCounts(ctx context.Context, ruleID string, partnerIDs []string) (map[string]int64, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindDeliverySettings(ctx context.Context, partnerID string) (*ally.DeliverySettings, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindDeliveryByID(ctx context.Context, id string) (*ally.Delivery, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindDeliveries(ctx context.Context, f ally.DeliveryFilter) ([]*ally.Delivery, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindDeliveryAttempts(ctx context.Context, deliveryID string, limit int) ([]*ally.DeliveryAttempt, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindSubscriptions(ctx context.Context) ([]*ally.Subscription, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindSubscriptionByID(ctx context.Context, id string) (*ally.Subscription, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindImportByID(ctx context.Context, id string) (*ally.LeadImport, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindImports(ctx context.Context, limit int) ([]*ally.LeadImport, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) FindImportChunk(ctx context.Context, importID string, seq int) ([]byte, error) {
+	return nil, errLeadStoreTODO
+}
+func (db *DB) EachImportError(ctx context.Context, importID string, fn func(*ally.ImportRowError) error) error {
+	return errLeadStoreTODO
+}
+func (t *tx) FindLeadByID(ctx context.Context, id string) (*ally.Lead, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindLeads(ctx context.Context, f ally.LeadFilter) ([]*ally.Lead, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) EachLead(ctx context.Context, f ally.LeadFilter, fn func(*ally.Lead) error) error {
+	return errLeadStoreTODO
+}
+func (t *tx) LeadStats(ctx context.Context, partnerID string, monthStart time.Time) (ally.LeadStats, error) {
+	return ally.LeadStats{}, errLeadStoreTODO
+}
+func (t *tx) FindRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindRoutingRuleByID(ctx context.Context, id string) (*ally.RoutingRule, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindRoutingCandidates(ctx context.Context, c ally.RuleConditions, after string, limit int) ([]*ally.RoutingCandidate, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindRoutingCandidatesByID(ctx context.Context, ids []string) ([]*ally.RoutingCandidate, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindLeadCounts(ctx context.Context, partnerIDs []string, day, month string) (map[string]ally.LeadCount, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindRuleCounts(ctx context.Context, ruleID string, partnerIDs []string) (map[string]int64, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindDeliverySettings(ctx context.Context, partnerID string) (*ally.DeliverySettings, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindDeliveryByID(ctx context.Context, id string) (*ally.Delivery, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindDeliveries(ctx context.Context, f ally.DeliveryFilter) ([]*ally.Delivery, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindDeliveryAttempts(ctx context.Context, deliveryID string, limit int) ([]*ally.DeliveryAttempt, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindSubscriptions(ctx context.Context) ([]*ally.Subscription, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindSubscriptionByID(ctx context.Context, id string) (*ally.Subscription, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindImportByID(ctx context.Context, id string) (*ally.LeadImport, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindImports(ctx context.Context, limit int) ([]*ally.LeadImport, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) FindImportChunk(ctx context.Context, importID string, seq int) ([]byte, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) EachImportError(ctx context.Context, importID string, fn func(*ally.ImportRowError) error) error {
+	return errLeadStoreTODO
+}
+func (t *tx) CreateLeads(ctx context.Context, ls []*ally.Lead) error { return errLeadStoreTODO }
+func (t *tx) UpdateLead(ctx context.Context, l *ally.Lead) error     { return errLeadStoreTODO }
+func (t *tx) CreateRoutingRule(ctx context.Context, r *ally.RoutingRule) error {
+	return errLeadStoreTODO
+}
+func (t *tx) UpdateRoutingRule(ctx context.Context, r *ally.RoutingRule) error {
+	return errLeadStoreTODO
+}
+func (t *tx) DeleteRoutingRule(ctx context.Context, id string) error { return errLeadStoreTODO }
+func (t *tx) SetRuleCursor(ctx context.Context, ruleID, partnerID string) error {
+	return errLeadStoreTODO
+}
+func (t *tx) LockLeadCounts(ctx context.Context, partnerIDs []string, day, month string) (map[string]ally.LeadCount, error) {
+	return nil, errLeadStoreTODO
+}
+func (t *tx) AddLeadCounts(ctx context.Context, day, month string, n map[string]int) error {
+	return errLeadStoreTODO
+}
+func (t *tx) AddRuleCounts(ctx context.Context, ruleID string, n map[string]int) error {
+	return errLeadStoreTODO
+}
+func (t *tx) SaveDeliverySettings(ctx context.Context, s *ally.DeliverySettings) error {
+	return errLeadStoreTODO
+}
+func (t *tx) CreateDeliveries(ctx context.Context, ds []*ally.Delivery) error {
+	return errLeadStoreTODO
+}
+func (t *tx) UpdateDelivery(ctx context.Context, d *ally.Delivery) error { return errLeadStoreTODO }
+func (t *tx) CreateDeliveryAttempt(ctx context.Context, a *ally.DeliveryAttempt) error {
+	return errLeadStoreTODO
+}
+func (t *tx) CreateSubscription(ctx context.Context, s *ally.Subscription) error {
+	return errLeadStoreTODO
+}
+func (t *tx) UpdateSubscription(ctx context.Context, s *ally.Subscription) error {
+	return errLeadStoreTODO
+}
+func (t *tx) DeleteSubscription(ctx context.Context, id string) error     { return errLeadStoreTODO }
+func (t *tx) CreateImport(ctx context.Context, im *ally.LeadImport) error { return errLeadStoreTODO }
+func (t *tx) UpdateImport(ctx context.Context, im *ally.LeadImport) error { return errLeadStoreTODO }
+func (t *tx) AddImportChunk(ctx context.Context, importID string, seq int, data []byte) error {
+	return errLeadStoreTODO
+}
+func (t *tx) DeleteImportChunks(ctx context.Context, importID string) error { return errLeadStoreTODO }
+func (t *tx) CreateImportErrors(ctx context.Context, es []*ally.ImportRowError) error {
+	return errLeadStoreTODO
+}
+func (t *tx) EnqueueMany(ctx context.Context, js []*ally.Job) error { return errLeadStoreTODO }
