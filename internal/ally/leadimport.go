@@ -46,6 +46,7 @@ type LeadImport struct {
 	Bytes    int64 // stored so far
 	Chunks   int
 	// Progress, committed with each batch.
+	BytesDone  int64 // bytes of the upload read so far: the progress bar
 	RowsDone   int64 // rows read, good or bad (the header not counted)
 	RowsOK     int64
 	RowsFailed int64
