@@ -20,11 +20,12 @@ const (
 	KindEmailChange    = "email_change"          // EmailChangeData: confirm a new address
 	KindPartnerUpdated = "partner_updated_owner" // PartnerUpdatedData: a partner edited its profile
 	KindTest           = "test"                  // TestData: the admin's "send a test e-mail"
+	KindLeadDelivery   = "lead_delivery"         // LeadDeliveryData: a lead delivered to a partner's recipients
 )
 
 // Kinds lists every kind Compose accepts.
 func Kinds() []string {
-	return []string{KindInvite, KindReset, KindSignupVerify, KindEmailChange, KindPartnerUpdated, KindTest}
+	return []string{KindInvite, KindReset, KindSignupVerify, KindEmailChange, KindPartnerUpdated, KindTest, KindLeadDelivery}
 }
 
 //go:embed templates

@@ -26,6 +26,9 @@ func sample(kind string) any {
 		return mail.PartnerUpdatedData{PartnerName: "Globex", ActorLabel: "Sam (Globex)",
 			Changes: []mail.ChangeLine{{Field: "Website", Before: "", After: "https://globex.example"}},
 			Link:    "https://prm.acme.example/admin/partners/ptn_1"}
+	case mail.KindLeadDelivery:
+		return mail.LeadDeliveryData{PartnerName: "Globex", Name: "Ada Lovelace", Company: "Analytical Engines",
+			Link: "https://prm.acme.example/partner/leads/lead_1"}
 	default:
 		return mail.TestData{}
 	}

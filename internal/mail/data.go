@@ -65,6 +65,8 @@ func checkData(kind string, data any) error {
 		ok = is[PartnerUpdatedData](data)
 	case KindTest:
 		ok = data == nil || is[TestData](data)
+	case KindLeadDelivery:
+		ok = is[LeadDeliveryData](data)
 	}
 	if !ok {
 		return fmt.Errorf("mail: %s e-mail needs its own data type, got %T", kind, data)
