@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/allyprm/ally/internal/app"
+	"github.com/allyprm/ally/internal/outbound"
 	"github.com/allyprm/ally/internal/store"
 )
 
@@ -20,7 +21,9 @@ func (m *Main) openApp(ctx context.Context) error {
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrating the %s database: %w", db.Engine(), err)
 	}
-	m.app = app.New(db, app.WithLogger(m.log), app.WithBaseURL(m.cfg.BaseURL))
+	m.app = app.New(db, app.WithLogger(m.log), app.WithBaseURL(m.cfg.BaseURL),
+		app.WithOutbound(outbound.New(outbound.Options{AllowHosts: m.cfg.OutboundAllow, UserAgent: "Ally-Webhooks/1"})),
+		app.WithSender(m.mailSender()))
 	return nil
 }
 

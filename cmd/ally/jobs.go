@@ -16,7 +16,7 @@ import (
 // listens; Close stops it after the HTTP server and before the database.
 // The runner ends only through Close, not with the context of Run.
 func (m *Main) startJobs(ctx context.Context) error {
-	m.jobs = jobs.New(m.db, jobs.Options{Logger: m.log})
+	m.jobs = jobs.New(m.db, jobs.Options{Logger: m.log, LockFor: m.cfg.JobLock, Concurrency: m.cfg.JobConcurrency})
 	m.registerJobs(m.jobs)
 	if err := m.jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
@@ -55,10 +55,12 @@ func (m *Main) startSweep(every time.Duration) (stop func()) {
 }
 
 // registerJobs registers the handler of each kind of job this binary runs.
-// New kinds (sweeps, deliveries, CRM sync) are registered here.
+// New kinds (CRM sync) are registered here.
 func (m *Main) registerJobs(r *jobs.Runner) {
 	r.Handle(mail.JobKind, mail.Handler(m.mailSender()))
 	r.Handle(app.JobPartnerUpdated, m.partnerUpdated)
+	r.Handle(ally.JobDeliver, m.app.HandleDelivery)
+	r.Handle(ally.JobImport, m.app.HandleImport)
 }
 
 // partnerUpdated consumes a partner's own profile edit. The CRM connector

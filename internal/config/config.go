@@ -27,6 +27,9 @@ type Config struct {
 	APIRate         float64       // API requests per second per key
 	APIBurst        int           // API requests a key may make at once
 	ShutdownTimeout time.Duration // how long to drain in-flight requests on stop
+	OutboundAllow   []string      // hosts webhooks may reach although they resolve to internal addresses
+	JobLock         time.Duration // how long a claimed job stays with its node before another may take it
+	JobConcurrency  int           // jobs one node runs at once
 	SMTP            SMTP
 }
 

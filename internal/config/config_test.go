@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -31,8 +32,9 @@ func TestDefaults(t *testing.T) {
 		Addr: "127.0.0.1:8080", DataDir: "./data", BaseURL: "http://127.0.0.1:8080",
 		LogLevel: slog.LevelInfo, LogFormat: "text", APIRate: 50, APIBurst: 100,
 		ShutdownTimeout: 15 * time.Second, SMTP: config.SMTP{Port: 587},
+		JobLock: 5 * time.Minute, JobConcurrency: 8,
 	}
-	if *c != want {
+	if !reflect.DeepEqual(*c, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", *c, want)
 	}
 }
@@ -66,6 +68,11 @@ func goodCases() []goodCase {
 		{"ALLY_API_RATE", "2.5", func(c *config.Config) bool { return c.APIRate == 2.5 }},
 		{"ALLY_API_BURST", "7", func(c *config.Config) bool { return c.APIBurst == 7 }},
 		{"ALLY_SHUTDOWN_TIMEOUT", "1m30s", func(c *config.Config) bool { return c.ShutdownTimeout == 90*time.Second }},
+		{"ALLY_OUTBOUND_ALLOW", " hooks.internal, 10.0.0.5:8443 ,", func(c *config.Config) bool {
+			return reflect.DeepEqual(c.OutboundAllow, []string{"hooks.internal", "10.0.0.5:8443"})
+		}},
+		{"ALLY_JOB_LOCK", "30s", func(c *config.Config) bool { return c.JobLock == 30*time.Second }},
+		{"ALLY_JOB_CONCURRENCY", "3", func(c *config.Config) bool { return c.JobConcurrency == 3 }},
 		{"ALLY_SMTP_HOST", "smtp.example.com", nil}, // needs ALLY_SMTP_FROM: see TestSMTP
 		{"ALLY_SMTP_PORT", "465", func(c *config.Config) bool { return c.SMTP.Port == 465 }},
 		{"ALLY_SMTP_USERNAME", "mailer", func(c *config.Config) bool { return c.SMTP.Username == "mailer" }},
@@ -118,6 +125,9 @@ func badCases() []badCase {
 		{"ALLY_API_BURST", "1.5", `ALLY_API_BURST: "1.5" is not a whole number greater than 0`},
 		{"ALLY_SHUTDOWN_TIMEOUT", "15", `ALLY_SHUTDOWN_TIMEOUT: "15" is not a duration greater than 0, like 15s or 1m`},
 		{"ALLY_SHUTDOWN_TIMEOUT", "-5s", `ALLY_SHUTDOWN_TIMEOUT: "-5s" is not a duration greater than 0, like 15s or 1m`},
+		{"ALLY_OUTBOUND_ALLOW", "hooks.internal, http://10.0.0.5", `ALLY_OUTBOUND_ALLOW: "http://10.0.0.5" is not a host name or host:port`},
+		{"ALLY_JOB_LOCK", "1s", `ALLY_JOB_LOCK: "1s" is not a duration from 5s to 24h`},
+		{"ALLY_JOB_CONCURRENCY", "0", `ALLY_JOB_CONCURRENCY: "0" is not a whole number greater than 0`},
 		{"ALLY_SMTP_HOST", "smtp://mail.example.com", `ALLY_SMTP_HOST: "smtp://mail.example.com" is not a host name`},
 		{"ALLY_SMTP_PORT", "0", `ALLY_SMTP_PORT: "0" is not a port from 1 to 65535`},
 		{"ALLY_SMTP_PORT", "65536", `ALLY_SMTP_PORT: "65536" is not a port from 1 to 65535`},

@@ -73,6 +73,19 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.APIBurst, err = parsePositiveInt(v); return err }},
 		{"ALLY_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long to let in-flight requests finish on stop",
 			func(c *Config, v string) (err error) { c.ShutdownTimeout, err = parseTimeout(v); return err }},
+		{"ALLY_OUTBOUND_ALLOW", "outbound-allow", "", "comma-separated hosts (or host:port) webhooks may reach although they resolve to loopback or private addresses; empty allows none",
+			func(c *Config, v string) (err error) { c.OutboundAllow, err = parseHostList(v); return err }},
+		{"ALLY_JOB_LOCK", "job-lock", "5m", "how long a node holds a background job it claimed; after a crash another node takes the job over after this (at least 5s)",
+			func(c *Config, v string) error {
+				d, err := time.ParseDuration(v)
+				if err != nil || d < 5*time.Second || d > 24*time.Hour {
+					return fmt.Errorf("%q is not a duration from 5s to 24h", v)
+				}
+				c.JobLock = d
+				return nil
+			}},
+		{"ALLY_JOB_CONCURRENCY", "job-concurrency", "8", "background jobs (webhooks, e-mails, imports) one node runs at once",
+			func(c *Config, v string) (err error) { c.JobConcurrency, err = parsePositiveInt(v); return err }},
 		{"ALLY_SMTP_HOST", "smtp-host", "", "SMTP server host name; empty writes e-mails as files into <data dir>/mail (unless the admin settings name a server)",
 			func(c *Config, v string) error {
 				if strings.ContainsAny(v, " /:@") {
@@ -107,6 +120,21 @@ func settings() []setting {
 				return nil
 			}},
 	}
+}
+
+// parseHostList splits a comma-separated list, dropping blanks.
+func parseHostList(v string) ([]string, error) {
+	var out []string
+	for _, h := range strings.Split(v, ",") {
+		h = strings.TrimSpace(h)
+		if strings.ContainsAny(h, " /@") {
+			return nil, fmt.Errorf("%q is not a host name or host:port", h)
+		}
+		if h != "" {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 func parseAddr(v string) (string, error) {
