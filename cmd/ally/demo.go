@@ -27,6 +27,10 @@ func demoCommand() *command {
 			}
 			fmt.Fprintf(m.Stdout, "demo data ready: %d tiers, %d phases, %d experience templates, %d staff users, %d partners (%d new)\n",
 				res.Tiers, res.Phases, res.Templates, len(res.Users), res.PartnersCreated+res.PartnersFound, res.PartnersCreated)
+			if res.Leads > 0 {
+				fmt.Fprintf(m.Stdout, "%d routing rules; %d new leads, %d of them waiting in the unassigned queue\n",
+					res.Rules, res.Leads, res.UnassignedLeads)
+			}
 			fmt.Fprintf(m.Stdout, "\nstaff users, all with the password %s:\n", demo.Password)
 			w := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
 			for _, u := range res.Users {

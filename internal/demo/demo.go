@@ -30,6 +30,8 @@ type Result struct {
 	PartnersFound            int // already there from an earlier run
 	Contacts                 int // new in this run
 	PortalUsers              []PortalUser
+	Rules                    int // routing rules there after the run
+	Leads, UnassignedLeads   int // new in this run
 }
 
 // Seed fills the database behind a with the demo dataset made from seed.
@@ -47,7 +49,10 @@ func Seed(ctx context.Context, a *app.App, seed uint64) (*Result, error) {
 		{"properties", s.seedProperties},
 		{"template profiles", s.seedTemplateProfiles},
 		{"contacts", s.seedContacts},
-		// Later: leads, deals, invoices — each a step of its own.
+		{"rules", s.seedRules},
+		{"delivery", s.seedDelivery},
+		{"leads", s.seedLeads},
+		// Later: deals, invoices — each a step of its own.
 	}
 	for _, st := range steps {
 		if err := st.run(ctx, s.rand(st.name)); err != nil {

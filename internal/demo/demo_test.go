@@ -109,3 +109,40 @@ func TestSeedGivesThePortalSomethingToShow(t *testing.T) {
 		t.Fatalf("second run: %d contacts, %d portal users, %v", again.Contacts, len(again.PortalUsers), err)
 	}
 }
+
+// TestSeedShowsLeadDistribution: rules that place most leads, some left in
+// the unassigned queue, deliveries queued for partners that take e-mail,
+// leads a demo portal user can see, and a second run that adds none.
+func TestSeedShowsLeadDistribution(t *testing.T) {
+	ctx := context.Background()
+	a := app.New(storetest.Open(t, "sqlite"))
+	res, err := demo.Seed(ctx, a, demo.DefaultSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rules != 4 || res.Leads < 200 || res.UnassignedLeads == 0 || res.UnassignedLeads > res.Leads/2 {
+		t.Fatalf("%d rules, %d leads, %d unassigned", res.Rules, res.Leads, res.UnassignedLeads)
+	}
+	system := ally.System("test")
+	queue, err := a.Leads(ctx, system, ally.LeadFilter{Unassigned: true, Limit: ally.MaxLimit})
+	if err != nil || len(queue.Items) != res.UnassignedLeads {
+		t.Fatalf("unassigned queue: %d leads, %v; want %d", len(queue.Items), err, res.UnassignedLeads)
+	}
+	lead := queue.Items[0]
+	if lead.Routing == nil || lead.Routing.Outcome != ally.RoutedNowhere || len(lead.Routing.Rules) == 0 {
+		t.Errorf("an unassigned lead explains nothing: %+v", lead.Routing)
+	}
+	dels, err := a.Deliveries(ctx, system, ally.DeliveryFilter{Limit: ally.MaxLimit})
+	if err != nil || len(dels.Items) == 0 {
+		t.Fatalf("no deliveries queued: %v", err)
+	}
+	for _, d := range dels.Items {
+		if d.Channel != ally.ChannelEmail || d.Status != ally.DeliveryPending {
+			t.Fatalf("demo delivery %s: %s %s; want pending e-mails only (webhooks are off)", d.ID, d.Channel, d.Status)
+		}
+	}
+	again, err := demo.Seed(ctx, a, demo.DefaultSeed)
+	if err != nil || again.Leads != 0 || again.Rules != 4 {
+		t.Fatalf("second run: %d leads, %d rules, %v", again.Leads, again.Rules, err)
+	}
+}
