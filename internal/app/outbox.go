@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
+	"time"
 
 	"github.com/allyprm/ally/internal/ally"
 )
@@ -13,28 +16,143 @@ import (
 // One outbox serves a single intake and a whole import batch alike; it
 // reads the subscriptions once and each partner's settings once.
 type outbox struct {
+	now        time.Time
+	subs       []*ally.Subscription              // enabled ones
+	settings   map[string]*ally.DeliverySettings // by partner id, read once each
 	deliveries []*ally.Delivery
 	jobs       []*ally.Job
 }
 
+// deliveryMaxAttempts is far more than the attempts that fit in the
+// delivery window: the window, not the count, ends the retries.
+const deliveryMaxAttempts = 200
+
+// deliveryArgs are a delivery job's arguments. Manual marks a redelivery
+// by hand: one attempt, no retries; KeepSchedule says the delivery was
+// still being retried, so a failed manual attempt leaves it pending.
+type deliveryArgs struct {
+	DeliveryID   string `json:"deliveryId"`
+	Manual       bool   `json:"manual,omitempty"`
+	KeepSchedule bool   `json:"keepSchedule,omitempty"`
+}
+
+// eventBody is what every delivery sends: Standard Webhooks' suggested shape.
+type eventBody struct {
+	Type      string    `json:"type"`
+	Timestamp time.Time `json:"timestamp"`
+	Data      any       `json:"data"`
+}
+
 // newOutbox starts an outbox for a transaction (reads the subscriptions).
 func (a *App) newOutbox(ctx context.Context, r ally.Reader) (*outbox, error) {
-	return &outbox{}, nil
+	subs, err := r.FindSubscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o := &outbox{now: a.clock(), settings: map[string]*ally.DeliverySettings{}}
+	for _, s := range subs {
+		if s.Enabled {
+			o.subs = append(o.subs, s)
+		}
+	}
+	return o, nil
 }
 
 // leadAssigned queues lead.assigned to the lead's partner (webhook and
 // e-mail, each when on) and to the vendor's subscriptions.
 func (o *outbox) leadAssigned(ctx context.Context, r ally.Reader, l *ally.Lead) error {
+	if l.PartnerID == "" {
+		return nil
+	}
+	set, ok := o.settings[l.PartnerID]
+	if !ok {
+		var err error
+		if set, err = r.FindDeliverySettings(ctx, l.PartnerID); err != nil {
+			return err
+		}
+		o.settings[l.PartnerID] = set
+	}
+	// The body holds the lead as it is now, and no routing explanation:
+	// that names other partners.
+	payload, err := o.payload(ally.EventLeadAssigned, NewLeadJSON(l))
+	if err != nil {
+		return err
+	}
+	if set.WebhookOn && set.WebhookURL != "" {
+		o.add(&ally.Delivery{Event: ally.EventLeadAssigned, Channel: ally.ChannelWebhook, PartnerID: l.PartnerID,
+			LeadID: l.ID, Target: set.WebhookURL, Payload: payload})
+	}
+	if set.EmailOn && len(set.EmailTo) > 0 {
+		o.add(&ally.Delivery{Event: ally.EventLeadAssigned, Channel: ally.ChannelEmail, PartnerID: l.PartnerID,
+			LeadID: l.ID, Target: strings.Join(set.EmailTo, ", "), Payload: payload})
+	}
+	o.toSubscriptions(ally.EventLeadAssigned, l.ID, payload)
 	return nil
 }
 
 // event queues a vendor event (partner.created, lead.created, …) to every
 // enabled subscription that wants it; data is the event's "data" member.
+// partnerID names the partner the event is about; it is not kept on the
+// deliveries, which belong to the vendor: no partner ever sees them.
 func (o *outbox) event(event, partnerID, leadID string, data any) error {
+	if !o.wanted(event) {
+		return nil // no body to build
+	}
+	payload, err := o.payload(event, data)
+	if err != nil {
+		return err
+	}
+	o.toSubscriptions(event, leadID, payload)
 	return nil
 }
 
 // flush writes the collected deliveries and jobs in tx.
 func (o *outbox) flush(ctx context.Context, tx ally.Tx) error {
+	if len(o.deliveries) == 0 {
+		return nil
+	}
+	if err := tx.CreateDeliveries(ctx, o.deliveries); err != nil {
+		return err
+	}
+	if err := tx.EnqueueMany(ctx, o.jobs); err != nil {
+		return err
+	}
+	o.deliveries, o.jobs = nil, nil
 	return nil
+}
+
+func (o *outbox) wanted(event string) bool {
+	for _, s := range o.subs {
+		if s.Wants(event) {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *outbox) toSubscriptions(event, leadID string, payload []byte) {
+	for _, s := range o.subs {
+		if s.Wants(event) {
+			o.add(&ally.Delivery{Event: event, Channel: ally.ChannelWebhook, LeadID: leadID,
+				SubscriptionID: s.ID, Target: s.URL, Payload: payload})
+		}
+	}
+}
+
+func (o *outbox) payload(event string, data any) ([]byte, error) {
+	return json.Marshal(eventBody{Type: event, Timestamp: o.now, Data: data})
+}
+
+// add completes d as a new pending delivery and queues its first attempt now.
+func (o *outbox) add(d *ally.Delivery) {
+	d.ID = ally.NewID(ally.PrefixDelivery)
+	d.Status = ally.DeliveryPending
+	d.NextAttemptAt, d.CreatedAt, d.UpdatedAt = o.now, o.now, o.now
+	o.deliveries = append(o.deliveries, d)
+	o.jobs = append(o.jobs, newDeliveryJob(deliveryArgs{DeliveryID: d.ID}, o.now))
+}
+
+func newDeliveryJob(args deliveryArgs, runAt time.Time) *ally.Job {
+	b, _ := json.Marshal(args) // a struct of strings and bools always marshals
+	return &ally.Job{Kind: ally.JobDeliver, Args: b, MaxAttempts: deliveryMaxAttempts, RunAt: runAt}
 }

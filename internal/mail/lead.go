@@ -13,7 +13,7 @@ type LeadDeliveryData struct {
 	Source      string
 	Message     string   // what the lead asked for
 	Custom      []Detail // custom fields, in key order
-	Link        string   // the lead's page in the partner portal
+	Link        string   // the lead's page in the partner portal; "" leaves it out
 }
 
 // Detail is one labelled value of a lead, as shown to people.
