@@ -62,6 +62,65 @@ func (s *server) routes(api huma.API) {
 	// The audit log.
 	handle(r, "GET", "/api/v1/audit-events", ally.ScopeAuditRead, "List audit events",
 		"Newest first: who changed what, with each field's value before and after.", s.listAudit)
+
+	// Leads: intake, the list, one lead with its routing explanation, hand assignment and status.
+	handle(r, "GET", "/api/v1/leads", ally.ScopeLeadsRead, "List leads",
+		"Newest first unless sort says otherwise, filtered, one page at a time.", s.listLeads)
+	handle(r, "POST", "/api/v1/leads", ally.ScopeLeadsWrite, "Create a lead",
+		"Takes one lead in: a partnerId assigns it directly, otherwise the routing rules place it (or it waits, unassigned). "+
+			"Its deliveries are queued with it. The answer includes the routing explanation.", s.createLead)
+	handle(r, "GET", "/api/v1/leads/{id}", ally.ScopeLeadsRead, "Get a lead",
+		"With routing: which rule placed it, which partners were considered and why this one.", s.getLead)
+	handle(r, "POST", "/api/v1/leads/{id}/assign", ally.ScopeLeadsWrite, "Assign a lead",
+		"Gives the lead to a partner by hand (from the unassigned queue, or a reassignment) and queues its deliveries; "+
+			"partnerId \"\" or null sends it back to the unassigned queue.", s.assignLead)
+	handle(r, "POST", "/api/v1/leads/{id}/status", ally.ScopeLeadsWrite, "Set a lead's status",
+		"Moves the lead on; lost and rejected need a reason.", s.setLeadStatus)
+
+	// Bulk imports: the upload is streamed in, then imported by a background job.
+	s.handleImport(r)
+	handle(r, "GET", "/api/v1/imports", ally.ScopeLeadsRead, "List imports", "The latest imports, newest first.", s.listImports)
+	handle(r, "GET", "/api/v1/imports/{id}", ally.ScopeLeadsRead, "Get an import",
+		"Its status and progress: bytes read, rows done, imported and refused.", s.getImport)
+	handle(r, "GET", "/api/v1/imports/{id}/errors", ally.ScopeLeadsRead, "Get an import's errors",
+		"The refused rows as CSV (line,reason), in line order; the header is line 1 of a CSV upload.", s.importErrors)
+	respondsCSV(api, "/api/v1/imports/{id}/errors", "The refused rows: a header line, then line,reason per row.")
+
+	// Routing rules, and a dry run that changes nothing.
+	handle(r, "GET", "/api/v1/routing-rules", ally.ScopeRoutingRead, "List routing rules",
+		"Every rule, in the order they are tried: priority, lowest first.", s.listRules)
+	handle(r, "GET", "/api/v1/routing-rules/{id}", ally.ScopeRoutingRead, "Get a routing rule", "", s.getRule)
+	handle(r, "POST", "/api/v1/routing-rules", ally.ScopeRoutingWrite, "Create a routing rule", "", s.createRule)
+	handle(r, "PATCH", "/api/v1/routing-rules/{id}", ally.ScopeRoutingWrite, "Update a routing rule", "", s.patchRule)
+	handle(r, "DELETE", "/api/v1/routing-rules/{id}", ally.ScopeRoutingWrite, "Delete a routing rule", "", s.deleteRule)
+	handle(r, "POST", "/api/v1/routing-rules/dry-run", ally.ScopeRoutingRead, "Dry-run routing",
+		"Where a lead would go now, and why, without taking it in: caps and round-robin turns are read, not used.", s.dryRun)
+	respondsInstead(api, "POST", "/api/v1/routing-rules/dry-run", "201", "200", "Where the lead would go.")
+
+	// Deliveries: every lead and event on its way to a receiver, with its attempts.
+	handle(r, "GET", "/api/v1/deliveries", ally.ScopeDeliveriesRead, "List deliveries",
+		"Newest first, filtered, one page at a time.", s.listDeliveries)
+	handle(r, "GET", "/api/v1/deliveries/{id}", ally.ScopeDeliveriesRead, "Get a delivery",
+		"With its latest attempts, newest first, and the body it sends.", s.getDelivery)
+	handle(r, "POST", "/api/v1/deliveries/{id}/redeliver", ally.ScopeDeliveriesWrite, "Redeliver",
+		"Queues another attempt now, with the same webhook-id and body.", s.redeliver)
+	respondsInstead(api, "POST", "/api/v1/deliveries/{id}/redeliver", "200", "202", "The attempt is queued.")
+	handle(r, "GET", "/api/v1/partners/{id}/delivery-settings", ally.ScopeDeliveriesRead, "Get delivery settings",
+		"Where the partner receives its leads: webhook and e-mail. The signing secret is shown.", s.getDeliverySettings)
+	handle(r, "PATCH", "/api/v1/partners/{id}/delivery-settings", ally.ScopeDeliveriesWrite, "Update delivery settings",
+		"The first save makes a signing secret; rotateSecret makes a new one.", s.patchDeliverySettings)
+
+	// The vendor's own event subscriptions, signed like the partners' webhooks.
+	handle(r, "GET", "/api/v1/webhook-subscriptions", ally.ScopeWebhooksRead, "List webhook subscriptions",
+		"Every subscription (secrets not shown).", s.listSubscriptions)
+	handle(r, "GET", "/api/v1/webhook-subscriptions/{id}", ally.ScopeWebhooksRead, "Get a webhook subscription",
+		"Its signing secret included.", s.getSubscription)
+	handle(r, "POST", "/api/v1/webhook-subscriptions", ally.ScopeWebhooksWrite, "Create a webhook subscription",
+		"Sends the events named to the URL, signed per Standard Webhooks with the secret in the answer.", s.createSubscription)
+	handle(r, "PATCH", "/api/v1/webhook-subscriptions/{id}", ally.ScopeWebhooksWrite, "Update a webhook subscription",
+		"Turning it on again clears the reason Ally turned it off.", s.patchSubscription)
+	handle(r, "DELETE", "/api/v1/webhook-subscriptions/{id}", ally.ScopeWebhooksWrite, "Delete a webhook subscription",
+		"Its pending deliveries fail at their next attempt.", s.deleteSubscription)
 }
 
 // handle registers one operation with its scope, documentation and the
@@ -101,7 +160,7 @@ func handle[I, O any](t table, method, path string, scope ally.Scope, summary, d
 	case http.MethodDelete:
 		op.DefaultStatus = http.StatusNoContent
 	}
-	if method == http.MethodPatch || strings.HasSuffix(path, "/archive") || strings.HasSuffix(path, "/restore") {
+	if _, conditional := reflect.TypeFor[I]().FieldByName("IfMatch"); conditional {
 		op.Errors = append(op.Errors, http.StatusPreconditionFailed)
 	}
 	huma.Register(t.api, op, h)
