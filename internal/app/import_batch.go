@@ -12,6 +12,9 @@ import (
 // routing counts and deliveries, the row errors, and the progress. The
 // in-memory import moves on only once that has committed.
 func (r *importRun) commit(ctx context.Context) error {
+	if r.read == 0 {
+		return nil
+	}
 	next := *r.im
 	err := r.a.store.Write(ctx, func(tx ally.Tx) error {
 		next = *r.im
@@ -127,7 +130,7 @@ func (r *importRun) finish(ctx context.Context, failure string) error {
 		if im.ActorKind != ally.ActorStaff {
 			return nil
 		}
-		return r.a.notify(ctx, tx, im.ActorID, notifyImportDone, importSummary(&im), "/admin/leads/imports/"+im.ID)
+		return r.a.notify(ctx, tx, im.ActorID, notifyImportDone, importSummary(&im), "/admin/imports/"+im.ID)
 	})
 	if err != nil {
 		return err

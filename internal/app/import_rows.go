@@ -102,7 +102,7 @@ func (m importColumns) known(name string) string {
 // the reason the error report shows; ok is false for any other error.
 func rowReason(err error) (reason string, ok bool) {
 	var e *ally.Error
-	if !errors.As(err, &e) || e.Code == ally.ECodeInternal {
+	if !errors.As(err, &e) || e.Code != ally.ECodeInvalid {
 		return "", false
 	}
 	if len(e.Fields) == 0 {
