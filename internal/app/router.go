@@ -98,7 +98,11 @@ func (rt *router) route(ctx context.Context, l *ally.Lead) error {
 		trace.Reason = "placed the lead with " + p.chosen.Name
 		d.Rules = appendTrace(d.Rules, trace)
 		d.Outcome, d.RuleID, d.RuleName, d.Mode = ally.RoutedByRule, rule.ID, rule.Name, rule.Mode
-		d.PartnerID, d.PartnerName, d.Reason, d.Candidates = p.chosen.ID, p.chosen.Name, p.reason, p.candidates
+		// The partners earlier rules could not use come first: they say
+		// why the lead came this far down.
+		unplaced = unplaced[:min(len(unplaced), ally.MaxTraceLength-len(p.candidates))]
+		d.PartnerID, d.PartnerName, d.Reason = p.chosen.ID, p.chosen.Name, p.reason
+		d.Candidates = append(unplaced, p.candidates...)
 		rt.take(l, p.chosen, d)
 		return nil
 	}

@@ -1,0 +1,176 @@
+package app_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/app"
+	"github.com/allyprm/ally/internal/store"
+	"github.com/allyprm/ally/internal/store/storetest"
+)
+
+// Single-lead intake against its ceiling (issue 4, Speed): CreateLead
+// (validate, route, insert, enqueue the delivery, audit, timeline, in one
+// transaction) beside the same row inserted one transaction per row with
+// the plainest INSERT through database/sql, on the same database. The aim
+// is a ratio of at least 0.4.
+//
+//	go test ./internal/app/ -run '^$' -bench 'CreateLead|BareLeadInsertPerTx' -benchtime 3s
+
+// benchIntake is a database with 50 active partners taking e-mail
+// deliveries and a few rules, the last a round-robin among them all.
+type benchIntake struct {
+	app      *app.App
+	url      string
+	engine   string
+	partners []*ally.Partner
+}
+
+func newBenchIntake(b *testing.B, engine string) *benchIntake {
+	b.Helper()
+	ctx := context.Background()
+	db, url := storetest.OpenURL(b, engine)
+	w := &benchIntake{app: app.New(db), url: url, engine: engine}
+	for i := range 50 {
+		p, _, err := w.app.CreatePartner(ctx, sys, ally.PartnerFields{Name: ptr(fmt.Sprintf("Partner %02d", i)),
+			Status: ptr(ally.StatusActive), Categories: &[]string{"reseller"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.app.UpdateDeliverySettings(ctx, sys, p.ID, ally.DeliverySettingsFields{
+			EmailTo: &[]string{fmt.Sprintf("leads@p%02d.example", i)}, EmailOn: ptr(true)}, nil); err != nil {
+			b.Fatal(err)
+		}
+		w.partners = append(w.partners, p)
+	}
+	for _, f := range []ally.RoutingRuleFields{
+		{Name: ptr("US enterprise"), Priority: ptr(10), Mode: ptr(ally.RouteToPartner), PartnerID: &w.partners[0].ID,
+			Conditions: &ally.RuleConditions{Countries: []string{"US"}, Sources: []string{"enterprise"}}},
+		{Name: ptr("Events"), Priority: ptr(20), Mode: ptr(ally.RouteWeighted), Conditions: &ally.RuleConditions{Sources: []string{"event"}},
+			Weights: &[]ally.RuleWeight{{PartnerID: w.partners[1].ID, Weight: 2}, {PartnerID: w.partners[2].ID, Weight: 1}}},
+		{Name: ptr("Resellers"), Priority: ptr(30), Mode: ptr(ally.RouteRoundRobin), Conditions: &ally.RuleConditions{Categories: []string{"reseller"}}},
+	} {
+		if _, err := w.app.CreateRoutingRule(ctx, sys, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return w
+}
+
+func benchInput(i int) ally.LeadInput {
+	return ally.LeadInput{FirstName: "Ada", LastName: fmt.Sprintf("Lovelace %d", i), Email: fmt.Sprintf("ada%d@engines.example", i),
+		Company: "Analytical Engines Ltd", Country: "DE", Source: "web", Message: "Please call me about 40 seats."}
+}
+
+// BenchmarkCreateLead takes one lead per call through app.CreateLead and
+// reports its rate beside the bare loop's on the same database.
+func BenchmarkCreateLead(b *testing.B) {
+	for _, engine := range storetest.Engines(b) {
+		b.Run(engine, func(b *testing.B) {
+			w := newBenchIntake(b, engine)
+			bare := newBareInserter(b, w)
+			bareRate := bare.rate(b, 2000)
+			ctx := context.Background()
+			i := 0
+			for b.Loop() {
+				if _, err := w.app.CreateLead(ctx, sys, benchInput(i)); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			rate := float64(i) / b.Elapsed().Seconds()
+			b.ReportMetric(rate, "leads/s")
+			b.ReportMetric(bareRate, "bare-rows/s")
+			b.ReportMetric(rate/bareRate, "ratio")
+		})
+	}
+}
+
+// BenchmarkBareLeadInsertPerTx is the ceiling: the row CreateLead writes,
+// inserted one transaction per row.
+func BenchmarkBareLeadInsertPerTx(b *testing.B) {
+	for _, engine := range storetest.Engines(b) {
+		b.Run(engine, func(b *testing.B) {
+			bare := newBareInserter(b, newBenchIntake(b, engine))
+			i := 0
+			for b.Loop() {
+				bare.insert(b, i)
+				i++
+			}
+			b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// bareInserter inserts lead rows through a database/sql pool of its own.
+type bareInserter struct {
+	db      *sql.DB
+	query   string
+	partner string
+	routing []byte
+	n       int
+}
+
+func newBareInserter(b *testing.B, w *benchIntake) *bareInserter {
+	b.Helper()
+	driver, dsn := "pgx", w.url
+	if w.engine == store.EngineSQLite {
+		// The store's writer settings: WAL, synchronous NORMAL, BEGIN IMMEDIATE.
+		driver = "sqlite"
+		dsn = strings.TrimPrefix(w.url, "sqlite:") + "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	b.Cleanup(func() { db.Close() })
+	cols := []string{"id", "version", "first_name", "last_name", "email", "company", "company_lower", "country", "source",
+		"message", "custom", "search", "partner_id", "status", "routing", "received_at", "assigned_at", "updated_at"}
+	marks := make([]string, len(cols))
+	for i := range cols {
+		marks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	// The explanation CreateLead stores for a round-robin pick.
+	routing, _ := json.Marshal(ally.RoutingDecision{At: time.Now(), Outcome: ally.RoutedByRule, RuleID: "rule_x", RuleName: "Resellers",
+		Mode: ally.RouteRoundRobin, PartnerID: w.partners[3].ID, PartnerName: "Partner 03",
+		Reason: "Round-robin among the active partners in Resellers; Partner 03 was next in turn.",
+		Rules:  []ally.RuleTrace{{RuleName: "US enterprise", Reason: "country DE is not US"}, {RuleName: "Events", Reason: "source web is not event"}, {RuleName: "Resellers", Matched: true}},
+		Candidates: []ally.CandidateTrace{{PartnerID: w.partners[3].ID, PartnerName: "Partner 03", Chosen: true, Reason: "next in turn"}}})
+	return &bareInserter{db: db, partner: w.partners[3].ID, routing: routing,
+		query: "INSERT INTO leads (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(marks, ", ") + ")"}
+}
+
+func (bi *bareInserter) insert(b *testing.B, i int) {
+	in := benchInput(i)
+	now := time.Now().UnixMilli()
+	tx, err := bi.db.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	bi.n++
+	_, err = tx.Exec(bi.query, fmt.Sprintf("lead_bare%07d", bi.n), 1, in.FirstName, in.LastName, in.Email, in.Company,
+		strings.ToLower(in.Company), in.Country, in.Source, in.Message, "{}",
+		strings.ToLower(in.FirstName+" "+in.LastName+" "+in.Email+" "+in.Company), bi.partner, "new", string(bi.routing), now, now, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// rate inserts n rows and returns rows per second.
+func (bi *bareInserter) rate(b *testing.B, n int) float64 {
+	start := time.Now()
+	for i := range n {
+		bi.insert(b, i)
+	}
+	return float64(n) / time.Since(start).Seconds()
+}
