@@ -140,8 +140,8 @@ func newBareInserter(b *testing.B, w *benchIntake) *bareInserter {
 	// The explanation CreateLead stores for a round-robin pick.
 	routing, _ := json.Marshal(ally.RoutingDecision{At: time.Now(), Outcome: ally.RoutedByRule, RuleID: "rule_x", RuleName: "Resellers",
 		Mode: ally.RouteRoundRobin, PartnerID: w.partners[3].ID, PartnerName: "Partner 03",
-		Reason: "Round-robin among the active partners in Resellers; Partner 03 was next in turn.",
-		Rules:  []ally.RuleTrace{{RuleName: "US enterprise", Reason: "country DE is not US"}, {RuleName: "Events", Reason: "source web is not event"}, {RuleName: "Resellers", Matched: true}},
+		Reason:     "Round-robin among the active partners in Resellers; Partner 03 was next in turn.",
+		Rules:      []ally.RuleTrace{{RuleName: "US enterprise", Reason: "country DE is not US"}, {RuleName: "Events", Reason: "source web is not event"}, {RuleName: "Resellers", Matched: true}},
 		Candidates: []ally.CandidateTrace{{PartnerID: w.partners[3].ID, PartnerName: "Partner 03", Chosen: true, Reason: "next in turn"}}})
 	return &bareInserter{db: db, partner: w.partners[3].ID, routing: routing,
 		query: "INSERT INTO leads (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(marks, ", ") + ")"}
