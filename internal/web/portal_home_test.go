@@ -31,8 +31,8 @@ func TestPortalDashboard(t *testing.T) {
 
 		pg := b.get("/partner/")
 		wantUI(t, pg, http.StatusOK, "Globex <span class=\"muted\">partner portal</span>", "<h1>Acme</h1>", "Gold", "Mia Manager",
-			"mailto:mia@globex.example", `<span class="badge active">active</span>`, `href="/partner/profile"`, "Leads", "Coming soon")
-		for _, hidden := range []string{"4200", "42.00", "Deals", "Invoices"} {
+			"mailto:mia@globex.example", `<span class="badge active">active</span>`, `href="/partner/profile"`, `href="/partner/leads"`, "Total leads")
+		for _, hidden := range []string{"4200", "42.00", "Deals", "Invoices", "Coming soon"} {
 			if strings.Contains(pg.body, hidden) {
 				t.Fatalf("the dashboard shows %q", hidden)
 			}

@@ -39,6 +39,13 @@ func (s *server) portalRoutes(mux router) {
 	mux.HandleFunc("GET /partner/account/password", s.portalMember(s.portalPasswordPage))
 	mux.HandleFunc("POST /partner/account/password", s.portalMember(s.portalPassword))
 	mux.HandleFunc("POST /partner/account/email", s.portalMember(s.portalEmailChange))
+	mux.HandleFunc("GET /partner/leads", s.portalMember(s.portalLeads))
+	mux.HandleFunc("GET /partner/leads/export.csv", s.portalMember(s.portalLeadsCSV))
+	mux.HandleFunc("GET /partner/leads/{id}", s.portalMember(s.portalLeadPage))
+	mux.HandleFunc("POST /partner/leads/{id}/status", s.portalMember(s.portalLeadStatus))
+	mux.HandleFunc("GET /partner/delivery", s.portalMember(s.portalDeliveryPage))
+	mux.HandleFunc("POST /partner/delivery", s.portalMember(s.portalDeliverySave))
+	mux.HandleFunc("POST /partner/delivery/rotate", s.portalMember(s.portalDeliveryRotate))
 
 	// Anything else under /partner/ is a branded "no such page", whoever asks.
 	mux.HandleFunc("/partner/", s.portalNotFound)
