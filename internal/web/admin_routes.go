@@ -54,6 +54,39 @@ func (s *server) adminRoutes(mux router) {
 	mux.HandleFunc("GET /admin/quiet", s.staff(s.adminQuiet))
 	mux.HandleFunc("POST /admin/quiet/archive", s.staff(s.adminQuietArchive))
 
+	// Staff: leads, the unassigned queue, routing rules, deliveries and
+	// imports. The application shows managers and viewers only the leads
+	// and deliveries of partners they may see, and refuses viewers changes.
+	mux.HandleFunc("GET /admin/leads", s.staff(s.adminLeads))
+	mux.HandleFunc("GET /admin/leads/unassigned", s.staff(s.adminLeadsQueue))
+	mux.HandleFunc("GET /admin/leads/new", s.staff(s.adminLeadNewPage))
+	mux.HandleFunc("POST /admin/leads/new", s.staff(s.adminLeadCreate))
+	mux.HandleFunc("GET /admin/leads/{id}", s.staff(s.adminLead))
+	mux.HandleFunc("POST /admin/leads/{id}/status", s.staff(s.adminLeadStatus))
+	mux.HandleFunc("POST /admin/leads/{id}/assign", s.staff(s.adminLeadAssign))
+	mux.HandleFunc("GET /admin/rules", s.staff(s.adminRules))
+	mux.HandleFunc("GET /admin/rules/new", s.staff(s.adminRuleNewPage))
+	mux.HandleFunc("POST /admin/rules/new", s.staff(s.adminRuleCreate))
+	mux.HandleFunc("GET /admin/rules/dry-run", s.staff(s.adminDryRunPage))
+	mux.HandleFunc("POST /admin/rules/dry-run", s.staff(s.adminDryRun))
+	mux.HandleFunc("GET /admin/rules/{id}", s.staff(s.adminRuleEditPage))
+	mux.HandleFunc("POST /admin/rules/{id}", s.staff(s.adminRuleUpdate))
+	mux.HandleFunc("POST /admin/rules/{id}/delete", s.staff(s.adminRuleDelete))
+	mux.HandleFunc("GET /admin/deliveries", s.staff(s.adminDeliveries))
+	mux.HandleFunc("GET /admin/deliveries/{id}", s.staff(s.adminDelivery))
+	mux.HandleFunc("POST /admin/deliveries/{id}/redeliver", s.staff(s.adminRedeliver))
+	mux.HandleFunc("GET /admin/partners/{id}/delivery", s.staff(s.adminPartnerDelivery))
+	mux.HandleFunc("POST /admin/partners/{id}/delivery", s.staff(s.adminPartnerDeliveryUpdate))
+	mux.HandleFunc("POST /admin/partners/{id}/delivery/rotate", s.staff(s.adminPartnerDeliveryRotate))
+	// Imports: the two upload routes take a body up to ally.MaxImportBytes
+	// (every other form is capped at a megabyte).
+	mux.HandleFunc("GET /admin/imports", s.staff(s.adminImports))
+	mux.HandleFunc("POST /admin/imports", s.staff(s.adminImportRaw))
+	mux.HandleFunc("POST /admin/imports/upload", s.staff(s.adminImportUpload))
+	mux.HandleFunc("GET /admin/imports/{id}", s.staff(s.adminImport))
+	mux.HandleFunc("GET /admin/imports/{id}/progress", s.staff(s.adminImportProgress))
+	mux.HandleFunc("GET /admin/imports/{id}/errors.csv", s.staff(s.adminImportErrors))
+
 	// Staff: their own notifications.
 	mux.HandleFunc("GET /admin/notifications", s.staff(s.adminNotifications))
 	mux.HandleFunc("POST /admin/notifications/read", s.staff(s.adminNotificationsRead))

@@ -18,6 +18,7 @@ var settingsSections = []settingsSection{
 	{"/admin/settings/templates", "Experience templates", "Which portal sections a partner sees, and which profile properties they may edit."},
 	{"/admin/settings/users", "Staff users", "Who from the team signs in, their role and the partners granted to them."},
 	{"/admin/settings/api-keys", "API keys", "Keys for integrations with the API, with their permissions."},
+	{"/admin/settings/webhooks", "Webhooks", "Send your own systems signed events when partners and leads change."},
 	{"/admin/settings/branding", "Branding and general", "Your name, logo and colour in the portal and e-mails; the going-quiet threshold."},
 	{"/admin/settings/email", "E-mail", "The SMTP server Ally sends e-mail through, and a test e-mail."},
 }

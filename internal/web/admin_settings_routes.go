@@ -48,6 +48,13 @@ func (s *server) adminSettingsRoutes(mux router) {
 	mux.HandleFunc("POST /admin/settings/api-keys", s.settings(s.keyCreate))
 	mux.HandleFunc("POST /admin/settings/api-keys/{id}/revoke", s.settings(s.keyRevoke))
 
+	mux.HandleFunc("GET /admin/settings/webhooks", s.settings(s.subscriptionList))
+	mux.HandleFunc("POST /admin/settings/webhooks", s.settings(s.subscriptionCreate))
+	mux.HandleFunc("GET /admin/settings/webhooks/{id}", s.settings(s.subscriptionEdit))
+	mux.HandleFunc("POST /admin/settings/webhooks/{id}", s.settings(s.subscriptionUpdate))
+	mux.HandleFunc("POST /admin/settings/webhooks/{id}/rotate", s.settings(s.subscriptionRotate))
+	mux.HandleFunc("POST /admin/settings/webhooks/{id}/delete", s.settings(s.subscriptionDelete))
+
 	mux.HandleFunc("GET /admin/settings/branding", s.settings(s.brandingEdit))
 	mux.HandleFunc("POST /admin/settings/branding", s.settings(s.brandingUpdate))
 	mux.HandleFunc("GET /admin/settings/email", s.settings(s.emailEdit))

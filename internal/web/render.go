@@ -166,6 +166,10 @@ var flashText = map[string]string{
 	"resent":     "Invitation sent again.",
 	"nothing":    "Nothing to change.",
 	"mustchange": "Choose a new password to continue.",
+	"assigned":   "Lead assigned.",
+	"unassigned": "Lead sent back to the unassigned queue.",
+	"redeliver":  "Another attempt is queued.",
+	"rotated":    "New signing secret made: give it to the receiver.",
 }
 
 // statusOf maps an application error to its HTTP status (see httperr).
