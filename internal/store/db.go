@@ -69,7 +69,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.queries = queries{q: db.reader}
+	db.queries = queries{q: db.reader, engine: db.engine}
 	if db.engine == EngineSQLite {
 		db.queries.stmts = newStmtCache(db.reader)
 	}
@@ -140,7 +140,7 @@ func (db *DB) Write(ctx context.Context, fn func(ally.Tx) error) (err error) {
 			db.logger.Warn("rollback failed", "err", rbErr)
 		}
 	}()
-	if err := fn(&tx{queries{q: sqlTx}}); err != nil {
+	if err := fn(&tx{queries{q: sqlTx, engine: db.engine}}); err != nil {
 		return err
 	}
 	committed = true
@@ -160,8 +160,9 @@ type querier interface {
 
 // queries holds the read methods (ally.Reader).
 type queries struct {
-	q     querier
-	stmts *stmtCache // prepared reads; nil in transactions and on PostgreSQL
+	q      querier
+	stmts  *stmtCache // prepared reads; nil in transactions and on PostgreSQL
+	engine string     // for the few statements whose text differs per engine
 }
 
 // tx is a write transaction (ally.Tx): the reads plus the write methods.

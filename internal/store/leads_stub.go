@@ -5,25 +5,12 @@ package store
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/allyprm/ally/internal/ally"
 )
 
 var errLeadStoreTODO = errors.New("store: not built yet")
 
-func (db *DB) FindLeadByID(ctx context.Context, id string) (*ally.Lead, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindLeads(ctx context.Context, f ally.LeadFilter) ([]*ally.Lead, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) EachLead(ctx context.Context, f ally.LeadFilter, fn func(*ally.Lead) error) error {
-	return errLeadStoreTODO
-}
-func (db *DB) LeadStats(ctx context.Context, partnerID string, monthStart time.Time) (ally.LeadStats, error) {
-	return ally.LeadStats{}, errLeadStoreTODO
-}
 func (db *DB) FindRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
 	return nil, errLeadStoreTODO
 }
@@ -71,18 +58,6 @@ func (db *DB) FindImportChunk(ctx context.Context, importID string, seq int) ([]
 }
 func (db *DB) EachImportError(ctx context.Context, importID string, fn func(*ally.ImportRowError) error) error {
 	return errLeadStoreTODO
-}
-func (t *tx) FindLeadByID(ctx context.Context, id string) (*ally.Lead, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindLeads(ctx context.Context, f ally.LeadFilter) ([]*ally.Lead, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) EachLead(ctx context.Context, f ally.LeadFilter, fn func(*ally.Lead) error) error {
-	return errLeadStoreTODO
-}
-func (t *tx) LeadStats(ctx context.Context, partnerID string, monthStart time.Time) (ally.LeadStats, error) {
-	return ally.LeadStats{}, errLeadStoreTODO
 }
 func (t *tx) FindRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
 	return nil, errLeadStoreTODO
@@ -132,8 +107,6 @@ func (t *tx) FindImportChunk(ctx context.Context, importID string, seq int) ([]b
 func (t *tx) EachImportError(ctx context.Context, importID string, fn func(*ally.ImportRowError) error) error {
 	return errLeadStoreTODO
 }
-func (t *tx) CreateLeads(ctx context.Context, ls []*ally.Lead) error { return errLeadStoreTODO }
-func (t *tx) UpdateLead(ctx context.Context, l *ally.Lead) error     { return errLeadStoreTODO }
 func (t *tx) CreateRoutingRule(ctx context.Context, r *ally.RoutingRule) error {
 	return errLeadStoreTODO
 }
