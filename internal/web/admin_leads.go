@@ -43,6 +43,7 @@ type leadsPage struct {
 	// the partner is picked by typing).
 	PartnerText string
 	CanWrite    bool
+	ShowQueue   bool // the queue is for those who see every partner
 }
 
 // adminLeads is the list of all leads the staff user may see.
@@ -66,7 +67,8 @@ func (s *server) leadsList(w http.ResponseWriter, r *http.Request, queue bool) {
 		return
 	}
 	d := leadsPage{Queue: queue, Statuses: aldLeadStatusOptions(), Partners: picker, CanWrite: aldCanWrite(r, ally.ScopeLeadsWrite),
-		Sorts: []admOption{{"", "Newest first"}, {string(ally.LeadSortOldest), "Oldest first"}, {string(ally.LeadSortCompany), "Company"}}}
+		ShowQueue: actor(r).SeesAllPartners(),
+		Sorts:     []admOption{{"", "Newest first"}, {string(ally.LeadSortOldest), "Oldest first"}, {string(ally.LeadSortCompany), "Company"}}}
 	f, errs, err := s.readLeadsQuery(r, &d.Query, queue)
 	if err != nil {
 		s.errorPage(w, r, "admin", err)

@@ -20,8 +20,9 @@ type ruleRow struct {
 }
 
 type rulesData struct {
-	Rules    []ruleRow
-	CanWrite bool
+	Rules     []ruleRow
+	CanWrite  bool
+	ShowQueue bool
 }
 
 func (s *server) adminRules(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +36,7 @@ func (s *server) adminRules(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, "admin", err)
 		return
 	}
-	d := rulesData{CanWrite: aldCanWrite(r, ally.ScopeRoutingWrite)}
+	d := rulesData{CanWrite: aldCanWrite(r, ally.ScopeRoutingWrite), ShowQueue: actor(r).SeesAllPartners()}
 	for _, rule := range rules {
 		d.Rules = append(d.Rules, ruleRow{RoutingRule: rule, Conditions: names.conditions(rule.Conditions), Target: names.target(rule)})
 	}
