@@ -11,24 +11,6 @@ import (
 
 var errLeadStoreTODO = errors.New("store: not built yet")
 
-func (db *DB) FindRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindRoutingRuleByID(ctx context.Context, id string) (*ally.RoutingRule, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindRoutingCandidates(ctx context.Context, c ally.RuleConditions, after string, limit int) ([]*ally.RoutingCandidate, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindRoutingCandidatesByID(ctx context.Context, ids []string) ([]*ally.RoutingCandidate, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindLeadCounts(ctx context.Context, partnerIDs []string, day, month string) (map[string]ally.LeadCount, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindRuleCounts(ctx context.Context, ruleID string, partnerIDs []string) (map[string]int64, error) {
-	return nil, errLeadStoreTODO
-}
 func (db *DB) FindDeliverySettings(ctx context.Context, partnerID string) (*ally.DeliverySettings, error) {
 	return nil, errLeadStoreTODO
 }
@@ -59,24 +41,6 @@ func (db *DB) FindImportChunk(ctx context.Context, importID string, seq int) ([]
 func (db *DB) EachImportError(ctx context.Context, importID string, fn func(*ally.ImportRowError) error) error {
 	return errLeadStoreTODO
 }
-func (t *tx) FindRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindRoutingRuleByID(ctx context.Context, id string) (*ally.RoutingRule, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindRoutingCandidates(ctx context.Context, c ally.RuleConditions, after string, limit int) ([]*ally.RoutingCandidate, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindRoutingCandidatesByID(ctx context.Context, ids []string) ([]*ally.RoutingCandidate, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindLeadCounts(ctx context.Context, partnerIDs []string, day, month string) (map[string]ally.LeadCount, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindRuleCounts(ctx context.Context, ruleID string, partnerIDs []string) (map[string]int64, error) {
-	return nil, errLeadStoreTODO
-}
 func (t *tx) FindDeliverySettings(ctx context.Context, partnerID string) (*ally.DeliverySettings, error) {
 	return nil, errLeadStoreTODO
 }
@@ -105,25 +69,6 @@ func (t *tx) FindImportChunk(ctx context.Context, importID string, seq int) ([]b
 	return nil, errLeadStoreTODO
 }
 func (t *tx) EachImportError(ctx context.Context, importID string, fn func(*ally.ImportRowError) error) error {
-	return errLeadStoreTODO
-}
-func (t *tx) CreateRoutingRule(ctx context.Context, r *ally.RoutingRule) error {
-	return errLeadStoreTODO
-}
-func (t *tx) UpdateRoutingRule(ctx context.Context, r *ally.RoutingRule) error {
-	return errLeadStoreTODO
-}
-func (t *tx) DeleteRoutingRule(ctx context.Context, id string) error { return errLeadStoreTODO }
-func (t *tx) SetRuleCursor(ctx context.Context, ruleID, partnerID string) error {
-	return errLeadStoreTODO
-}
-func (t *tx) LockLeadCounts(ctx context.Context, partnerIDs []string, day, month string) (map[string]ally.LeadCount, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) AddLeadCounts(ctx context.Context, day, month string, n map[string]int) error {
-	return errLeadStoreTODO
-}
-func (t *tx) AddRuleCounts(ctx context.Context, ruleID string, n map[string]int) error {
 	return errLeadStoreTODO
 }
 func (t *tx) SaveDeliverySettings(ctx context.Context, s *ally.DeliverySettings) error {

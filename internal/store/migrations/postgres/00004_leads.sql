@@ -43,6 +43,12 @@ CREATE INDEX ix_leads_partner_status ON leads (partner_id, status, id);
 CREATE INDEX ix_leads_partner_company ON leads (partner_id, company_lower, id);
 CREATE INDEX ix_leads_status ON leads (status, id);
 CREATE INDEX ix_leads_company ON leads (company_lower, id);
+-- The unassigned queue has its own: PostgreSQL does not take "partner_id IS
+-- NULL" as fixing partner_id, so it cannot read the NULL range of the
+-- indexes above in id order. Partial, so assigned leads cost nothing here.
+CREATE INDEX ix_leads_unassigned ON leads (id) WHERE partner_id IS NULL;
+CREATE INDEX ix_leads_unassigned_status ON leads (status, id) WHERE partner_id IS NULL;
+CREATE INDEX ix_leads_unassigned_company ON leads (company_lower, id) WHERE partner_id IS NULL;
 
 -- What each partner received per UTC day ("2026-11-21") and month
 -- ("2026-11"), for the routing caps.

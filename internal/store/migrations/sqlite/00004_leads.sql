@@ -41,6 +41,8 @@ CREATE INDEX ix_leads_partner_status ON leads (partner_id, status, id);
 CREATE INDEX ix_leads_partner_company ON leads (partner_id, company_lower, id);
 CREATE INDEX ix_leads_status ON leads (status, id);
 CREATE INDEX ix_leads_company ON leads (company_lower, id);
+-- (PostgreSQL has partial indexes for the unassigned queue besides; SQLite
+-- reads the NULL range of the partner indexes in order, as the queue needs.)
 
 -- What each partner received per UTC day ("2026-11-21") and month
 -- ("2026-11"), for the routing caps.
