@@ -45,8 +45,9 @@ func TestLeadQueriesUseIndexes(t *testing.T) {
 }
 
 // seedPlanLeads stores 10,000 leads over 50 partners, shaped like a real
-// book (1% unassigned, most new, a few won; 700 companies), a user who owns
-// one partner, and analyzes the database.
+// book (1% unassigned, most new, a few won; 700 companies), a delivery per
+// lead (a few failed, some for a subscription), a user who owns one
+// partner, and analyzes the database.
 func seedPlanLeads(t *testing.T, db *store.DB) store.PlanExample {
 	t.Helper()
 	u := mustUser(t, db, "owner@v.example")
@@ -72,8 +73,32 @@ func seedPlanLeads(t *testing.T, db *store.DB) store.PlanExample {
 		ls = append(ls, l)
 	}
 	mustLeads(t, db, ls...)
+	// Each lead one delivery, a few failed; a vendor subscription's share.
+	var ds []*ally.Delivery
+	for i, l := range ls {
+		d := newDelivery(ally.EventLeadAssigned, l.PartnerID, l.ID, "")
+		if i%7 == 0 {
+			d.PartnerID, d.SubscriptionID = "", "sub_1"
+		}
+		d.Status = ally.DeliveryDelivered
+		if i%50 == 0 {
+			d.Status = ally.DeliveryFailed
+		}
+		ds = append(ds, d)
+	}
+	mustDeliveries(t, db, ds...)
+	mid := ds[len(ds)/2]
+	mustWrite(t, db, func(tx ally.Tx) error {
+		for range 3 {
+			a := &ally.DeliveryAttempt{ID: ally.NewID(ally.PrefixAttempt), DeliveryID: mid.ID, At: now()}
+			if err := tx.CreateDeliveryAttempt(t.Context(), a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if _, err := db.SQLDB().ExecContext(t.Context(), `ANALYZE`); err != nil {
 		t.Fatal(err)
 	}
-	return store.PlanExample{PartnerID: ps[1].ID, UserID: u.ID, Lead: ls[len(ls)/2]}
+	return store.PlanExample{PartnerID: ps[1].ID, UserID: u.ID, Lead: ls[len(ls)/2], Delivery: mid.ID}
 }

@@ -12,6 +12,7 @@ type PlanExample struct {
 	PartnerID string
 	UserID    string     // sees PartnerID
 	Lead      *ally.Lead // somewhere in the middle, for the cursors
+	Delivery  string     // a delivery of Lead's, for the delivery cursors
 }
 
 // LeadPlanQueries returns the list and lookup queries of the lead half
@@ -65,5 +66,30 @@ func LeadPlanQueries(engine string, ex PlanExample) ([]PlanQuery, error) {
 	q, args := candidateQuery(engine, ally.RuleConditions{Categories: []string{"emea", "reseller"},
 		TierIDs: []string{"tier_1"}}, ex.PartnerID, 50)
 	out = append(out, PlanQuery{Name: "routing candidates", Query: q, Args: args})
+	for _, tc := range []struct {
+		name string
+		f    ally.DeliveryFilter
+		uses string
+	}{
+		{"all", ally.DeliveryFilter{After: ex.Delivery}, ""},
+		{"partner", ally.DeliveryFilter{PartnerID: ex.PartnerID, After: ex.Delivery}, "ix_deliveries_partner "},
+		{"lead", ally.DeliveryFilter{LeadID: ex.Lead.ID}, "ix_deliveries_lead "},
+		// A subscription takes a large share: the primary key walked, filtering, may cost less.
+		{"subscription", ally.DeliveryFilter{SubscriptionID: "sub_1", After: ex.Delivery}, ""},
+		{"subscription, first page", ally.DeliveryFilter{SubscriptionID: "sub_1"}, ""},
+		{"status", ally.DeliveryFilter{Status: ally.DeliveryFailed, After: ex.Delivery}, "ix_deliveries_status "},
+	} {
+		q, args := deliveryListQuery(tc.f)
+		pq := PlanQuery{Name: "deliveries " + tc.name, Query: q, Args: args}
+		if tc.uses != "" {
+			pq.Uses = []string{tc.uses}
+		}
+		out = append(out, pq)
+	}
+	q, args = deliveryListQuery(ally.DeliveryFilter{VisibleTo: ex.UserID, After: ex.Delivery})
+	out = append(out, PlanQuery{Name: "deliveries visible to", Query: q, Args: args, SortOK: true,
+		Uses: []string{"ix_partners_owner "}})
+	out = append(out, PlanQuery{Name: "delivery attempts", Query: attemptListSQL, Args: []any{ex.Delivery, 20},
+		Uses: []string{"ix_delivery_attempts_delivery "}})
 	return out, nil
 }

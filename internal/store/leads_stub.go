@@ -11,24 +11,6 @@ import (
 
 var errLeadStoreTODO = errors.New("store: not built yet")
 
-func (db *DB) FindDeliverySettings(ctx context.Context, partnerID string) (*ally.DeliverySettings, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindDeliveryByID(ctx context.Context, id string) (*ally.Delivery, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindDeliveries(ctx context.Context, f ally.DeliveryFilter) ([]*ally.Delivery, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindDeliveryAttempts(ctx context.Context, deliveryID string, limit int) ([]*ally.DeliveryAttempt, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindSubscriptions(ctx context.Context) ([]*ally.Subscription, error) {
-	return nil, errLeadStoreTODO
-}
-func (db *DB) FindSubscriptionByID(ctx context.Context, id string) (*ally.Subscription, error) {
-	return nil, errLeadStoreTODO
-}
 func (db *DB) FindImportByID(ctx context.Context, id string) (*ally.LeadImport, error) {
 	return nil, errLeadStoreTODO
 }
@@ -40,24 +22,6 @@ func (db *DB) FindImportChunk(ctx context.Context, importID string, seq int) ([]
 }
 func (db *DB) EachImportError(ctx context.Context, importID string, fn func(*ally.ImportRowError) error) error {
 	return errLeadStoreTODO
-}
-func (t *tx) FindDeliverySettings(ctx context.Context, partnerID string) (*ally.DeliverySettings, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindDeliveryByID(ctx context.Context, id string) (*ally.Delivery, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindDeliveries(ctx context.Context, f ally.DeliveryFilter) ([]*ally.Delivery, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindDeliveryAttempts(ctx context.Context, deliveryID string, limit int) ([]*ally.DeliveryAttempt, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindSubscriptions(ctx context.Context) ([]*ally.Subscription, error) {
-	return nil, errLeadStoreTODO
-}
-func (t *tx) FindSubscriptionByID(ctx context.Context, id string) (*ally.Subscription, error) {
-	return nil, errLeadStoreTODO
 }
 func (t *tx) FindImportByID(ctx context.Context, id string) (*ally.LeadImport, error) {
 	return nil, errLeadStoreTODO
@@ -71,23 +35,6 @@ func (t *tx) FindImportChunk(ctx context.Context, importID string, seq int) ([]b
 func (t *tx) EachImportError(ctx context.Context, importID string, fn func(*ally.ImportRowError) error) error {
 	return errLeadStoreTODO
 }
-func (t *tx) SaveDeliverySettings(ctx context.Context, s *ally.DeliverySettings) error {
-	return errLeadStoreTODO
-}
-func (t *tx) CreateDeliveries(ctx context.Context, ds []*ally.Delivery) error {
-	return errLeadStoreTODO
-}
-func (t *tx) UpdateDelivery(ctx context.Context, d *ally.Delivery) error { return errLeadStoreTODO }
-func (t *tx) CreateDeliveryAttempt(ctx context.Context, a *ally.DeliveryAttempt) error {
-	return errLeadStoreTODO
-}
-func (t *tx) CreateSubscription(ctx context.Context, s *ally.Subscription) error {
-	return errLeadStoreTODO
-}
-func (t *tx) UpdateSubscription(ctx context.Context, s *ally.Subscription) error {
-	return errLeadStoreTODO
-}
-func (t *tx) DeleteSubscription(ctx context.Context, id string) error     { return errLeadStoreTODO }
 func (t *tx) CreateImport(ctx context.Context, im *ally.LeadImport) error { return errLeadStoreTODO }
 func (t *tx) UpdateImport(ctx context.Context, im *ally.LeadImport) error { return errLeadStoreTODO }
 func (t *tx) AddImportChunk(ctx context.Context, importID string, seq int, data []byte) error {

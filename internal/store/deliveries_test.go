@@ -1,0 +1,218 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/store"
+)
+
+func newDelivery(event, partnerID, leadID, subID string) *ally.Delivery {
+	return &ally.Delivery{ID: ally.NewID(ally.PrefixDelivery), Event: event, Channel: ally.ChannelWebhook,
+		PartnerID: partnerID, LeadID: leadID, SubscriptionID: subID, Target: "https://hooks.example/in",
+		Payload: []byte(`{"type":"` + event + `"}`), Status: ally.DeliveryPending, NextAttemptAt: now(),
+		CreatedAt: now(), UpdatedAt: now()}
+}
+
+func mustDeliveries(t testing.TB, db *store.DB, ds ...*ally.Delivery) {
+	t.Helper()
+	mustWrite(t, db, func(tx ally.Tx) error { return tx.CreateDeliveries(context.Background(), ds) })
+}
+
+func deliveryIDs(ds []*ally.Delivery) []string {
+	out := []string{}
+	for _, d := range ds {
+		out = append(out, d.ID)
+	}
+	return out
+}
+
+func TestDeliveryRoundTrip(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		p := newPartner("P")
+		mustPartners(t, db, p)
+		l := newLead(p.ID, "C", "l@x.example")
+		mustLeads(t, db, l)
+		d := newDelivery(ally.EventLeadAssigned, p.ID, l.ID, "")
+		vendor := newDelivery(ally.EventPartnerCreated, "", "", "sub_1")
+		vendor.Channel, vendor.Payload, vendor.NextAttemptAt = ally.ChannelEmail, nil, time.Time{}
+		mustDeliveries(t, db, d, vendor)
+		for _, want := range []*ally.Delivery{d, vendor} {
+			if got, err := db.FindDeliveryByID(ctx, want.ID); err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("find: %+v, %v\nwant %+v", got, err, want)
+			}
+		}
+		_, err := db.FindDeliveryByID(ctx, "dlv_missing")
+		wantIs(t, err, ally.ErrNotFound)
+		wantError(t, db.Write(ctx, func(tx ally.Tx) error {
+			return tx.CreateDeliveries(ctx, []*ally.Delivery{newDelivery(ally.EventLeadAssigned, p.ID, "lead_missing", "")})
+		}), ally.ECodeInvalid, "the delivery's partner or lead does not exist")
+
+		// An attempt fails, the next succeeds.
+		d.Attempts, d.LastStatusCode, d.LastError = 1, 500, "server error"
+		d.NextAttemptAt, d.UpdatedAt = now().Add(time.Minute), now().Add(time.Second)
+		mustWrite(t, db, func(tx ally.Tx) error { return tx.UpdateDelivery(ctx, d) })
+		d.Status, d.Attempts, d.LastStatusCode, d.LastError = ally.DeliveryDelivered, 2, 204, ""
+		d.NextAttemptAt, d.DeliveredAt = time.Time{}, now().Add(time.Minute)
+		mustWrite(t, db, func(tx ally.Tx) error { return tx.UpdateDelivery(ctx, d) })
+		if got, err := db.FindDeliveryByID(ctx, d.ID); err != nil || !reflect.DeepEqual(got, d) {
+			t.Errorf("after update: %+v, %v\nwant %+v", got, err, d)
+		}
+		missing := *d
+		missing.ID = "dlv_missing"
+		wantIs(t, db.Write(ctx, func(tx ally.Tx) error { return tx.UpdateDelivery(ctx, &missing) }), ally.ErrNotFound)
+	})
+}
+
+func TestDeliveryAttempts(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		d, other := newDelivery(ally.EventPartnerUpdated, "", "", ""), newDelivery(ally.EventPartnerUpdated, "", "", "")
+		mustDeliveries(t, db, d, other)
+		var want []*ally.DeliveryAttempt
+		for i := range 4 {
+			a := &ally.DeliveryAttempt{ID: ally.NewID(ally.PrefixAttempt), DeliveryID: d.ID, At: now(),
+				Target: "https://hooks.example/in", StatusCode: 500 + i, Response: fmt.Sprintf("oops %d", i),
+				Error: "status 500", DurationMS: int64(10 * i), OK: i == 3}
+			want = append(want, a)
+		}
+		// A receiver's answer with invalid UTF-8 and a NUL is kept, made valid.
+		want[2].Response = "bad \xff\x00 bytes"
+		mustWrite(t, db, func(tx ally.Tx) error {
+			for _, a := range want {
+				if err := tx.CreateDeliveryAttempt(ctx, a); err != nil {
+					return err
+				}
+			}
+			return tx.CreateDeliveryAttempt(ctx, &ally.DeliveryAttempt{ID: ally.NewID(ally.PrefixAttempt),
+				DeliveryID: other.ID, At: now()})
+		})
+		if want[2].Response != "bad \uFFFD\uFFFD bytes" {
+			t.Errorf("response stored as %q", want[2].Response)
+		}
+		slices.Reverse(want)
+		got, err := db.FindDeliveryAttempts(ctx, d.ID, 3)
+		if err != nil || !reflect.DeepEqual(got, want[:3]) {
+			t.Errorf("attempts %+v, %v\nwant %+v", got, err, want[:3])
+		}
+		wantCode(t, db.Write(ctx, func(tx ally.Tx) error {
+			return tx.CreateDeliveryAttempt(ctx, &ally.DeliveryAttempt{ID: ally.NewID(ally.PrefixAttempt), DeliveryID: "dlv_missing", At: now()})
+		}), ally.ECodeInvalid)
+	})
+}
+
+// TestFindDeliveries pages each filter newest first by cursor: the pages
+// together are every matching delivery once.
+func TestFindDeliveries(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		u := mustUser(t, db, "m@v.example")
+		mine, theirs := newPartner("Mine"), newPartner("Theirs")
+		mine.ManagerID = u.ID
+		mustPartners(t, db, mine, theirs)
+		lm, lt := newLead(mine.ID, "C", "m@x.example"), newLead(theirs.ID, "C", "t@x.example")
+		mustLeads(t, db, lm, lt)
+		var all []*ally.Delivery
+		for i := range 30 {
+			var d *ally.Delivery
+			switch i % 3 {
+			case 0:
+				d = newDelivery(ally.EventLeadAssigned, mine.ID, lm.ID, "")
+			case 1:
+				d = newDelivery(ally.EventLeadAssigned, theirs.ID, lt.ID, "")
+			default:
+				d = newDelivery(ally.EventLeadCreated, "", lt.ID, "sub_1")
+			}
+			if i%4 == 0 {
+				d.Status = ally.DeliveryFailed
+			}
+			all = append(all, d)
+		}
+		mustDeliveries(t, db, all...)
+		slices.Reverse(all)
+		for name, f := range map[string]ally.DeliveryFilter{
+			"all":          {},
+			"partner":      {PartnerID: mine.ID},
+			"lead":         {LeadID: lt.ID},
+			"subscription": {SubscriptionID: "sub_1"},
+			"status":       {Status: ally.DeliveryFailed},
+			"lead, status": {LeadID: lt.ID, Status: ally.DeliveryFailed},
+			"visible to":   {VisibleTo: u.ID},
+		} {
+			var want []string
+			for _, d := range all {
+				if (f.PartnerID == "" || d.PartnerID == f.PartnerID) && (f.LeadID == "" || d.LeadID == f.LeadID) &&
+					(f.SubscriptionID == "" || d.SubscriptionID == f.SubscriptionID) &&
+					(f.Status == "" || d.Status == f.Status) && (f.VisibleTo == "" || d.PartnerID == mine.ID) {
+					want = append(want, d.ID)
+				}
+			}
+			var got []string
+			for {
+				f.Limit = 4
+				page, err := db.FindDeliveries(ctx, f)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				got = append(got, deliveryIDs(page)...)
+				if len(page) < f.Limit {
+					break
+				}
+				f.After = page[len(page)-1].ID
+			}
+			if len(want) == 0 || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: %v\nwant %v", name, got, want)
+			}
+		}
+	})
+}
+
+func TestDeliverySettings(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		p := newPartner("P")
+		mustPartners(t, db, p)
+		got, err := db.FindDeliverySettings(ctx, p.ID)
+		if err != nil || !reflect.DeepEqual(got, &ally.DeliverySettings{PartnerID: p.ID}) {
+			t.Fatalf("before any save: %+v, %v", got, err)
+		}
+		s := &ally.DeliverySettings{PartnerID: p.ID, WebhookURL: "https://p.example/hook", WebhookSecret: "whsec_abc",
+			WebhookOn: true, EmailTo: []string{"a@p.example", "b@p.example"}, EmailOn: true, UpdatedAt: now()}
+		mustWrite(t, db, func(tx ally.Tx) error { return tx.SaveDeliverySettings(ctx, s) })
+		if s.Version != 1 {
+			t.Fatalf("version %d after the first save", s.Version)
+		}
+		if got, err := db.FindDeliverySettings(ctx, p.ID); err != nil || !reflect.DeepEqual(got, s) {
+			t.Errorf("after save: %+v, %v\nwant %+v", got, err, s)
+		}
+		// A second "first save" lost the race.
+		again := &ally.DeliverySettings{PartnerID: p.ID, UpdatedAt: now()}
+		wantIs(t, db.Write(ctx, func(tx ally.Tx) error { return tx.SaveDeliverySettings(ctx, again) }), ally.ErrVersionMismatch)
+
+		s.WebhookOn, s.WebhookOffReason, s.EmailTo, s.UpdatedAt = false, "410 Gone", nil, now().Add(time.Second)
+		mustWrite(t, db, func(tx ally.Tx) error { return tx.SaveDeliverySettings(ctx, s) })
+		if got, err := db.FindDeliverySettings(ctx, p.ID); err != nil || !reflect.DeepEqual(got, s) || got.Version != 2 {
+			t.Errorf("after update: %+v, %v\nwant %+v", got, err, s)
+		}
+		stale := *s
+		stale.Version = 1
+		wantIs(t, db.Write(ctx, func(tx ally.Tx) error { return tx.SaveDeliverySettings(ctx, &stale) }), ally.ErrVersionMismatch)
+		// The transaction is still usable after a lost race (PostgreSQL aborts on a failed statement).
+		mustWrite(t, db, func(tx ally.Tx) error {
+			if err := tx.SaveDeliverySettings(ctx, &stale); err != ally.ErrVersionMismatch {
+				return fmt.Errorf("stale save: %v", err)
+			}
+			_, err := tx.FindDeliverySettings(ctx, p.ID)
+			return err
+		})
+		wantError(t, db.Write(ctx, func(tx ally.Tx) error {
+			return tx.SaveDeliverySettings(ctx, &ally.DeliverySettings{PartnerID: "ptn_missing", UpdatedAt: now()})
+		}), ally.ECodeInvalid, "the partner does not exist")
+	})
+}
