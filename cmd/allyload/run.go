@@ -79,13 +79,9 @@ func run(ctx context.Context, o options) error {
 	}
 	defer e.cleanup()
 
-	allyBin := o.ally
-	if allyBin == "" {
-		allyBin = filepath.Join(dir, "ally")
-		fmt.Fprintln(os.Stderr, "building ally …")
-		if out, err := exec.CommandContext(ctx, "go", "build", "-o", allyBin, "./cmd/ally").CombinedOutput(); err != nil {
-			return fmt.Errorf("go build ./cmd/ally: %v\n%s", err, out)
-		}
+	allyBin, err := buildAlly(ctx, o, dir)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(os.Stderr, "seeding %d partners on %s …\n", o.partners, e.engine)
 	t0 := time.Now()
