@@ -192,7 +192,7 @@ func portalSignIn(ctx context.Context, client *http.Client, base string) error {
 }
 
 // nextLink finds the Next page link the leads page renders.
-var nextLink = regexp.MustCompile(`href="(/partner/leads\?[^"]*cursor=[^"]*)"`)
+var nextLink = regexp.MustCompile(`href="(/partner/leads\?[^"]*)" rel="next"`)
 
 type leadDepths struct {
 	half, last string
