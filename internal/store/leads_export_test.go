@@ -91,5 +91,9 @@ func LeadPlanQueries(engine string, ex PlanExample) ([]PlanQuery, error) {
 		Uses: []string{"ix_partners_owner "}})
 	out = append(out, PlanQuery{Name: "delivery attempts", Query: attemptListSQL, Args: []any{ex.Delivery, 20},
 		Uses: []string{"ix_delivery_attempts_delivery "}})
+	errorsKey := map[string]string{EngineSQLite: "PRIMARY KEY", EnginePostgres: "import_errors_pkey"}[engine]
+	out = append(out,
+		PlanQuery{Name: "import errors", Query: importErrorsSQL, Args: []any{"imp_1"}, Uses: []string{errorsKey}},
+		PlanQuery{Name: "imports", Query: importSelect + ` ORDER BY id DESC LIMIT $1`, Args: []any{20}})
 	return out, nil
 }
