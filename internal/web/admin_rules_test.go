@@ -68,8 +68,9 @@ func TestAdminRulesEditorAndDryRun(t *testing.T) {
 			"monthlyCap": {"0"}, "version": {uiVersion(t, edit)}}), http.StatusPreconditionFailed, "Someone else changed this meanwhile", `value="Late"`)
 
 		// Delete.
-		wantRedirect(t, b.postOnly("/admin/rules/"+rule.ID+"/delete", url.Values{}), "/admin/rules?ok=deleted")
-		wantText(t, b.get("/admin/rules"), http.StatusOK, "Deleted.", "No routing rules yet")
+		pg = b.postOnly("/admin/rules/"+rule.ID+"/delete", url.Values{})
+		wantRedirect(t, pg, "/admin/rules?ok=deleted")
+		wantText(t, b.follow(pg), http.StatusOK, "Deleted.", "No routing rules yet")
 		wantUI(t, b.get("/admin/rules/"+rule.ID), http.StatusNotFound)
 
 		// A viewer reads the rules and may dry-run, but changes nothing.

@@ -61,8 +61,9 @@ func TestAdminWebhookSubscriptions(t *testing.T) {
 		}
 
 		// Delete.
-		wantRedirect(t, b.postOnly("/admin/settings/webhooks/"+sub.ID+"/delete", url.Values{}), "/admin/settings/webhooks?ok=deleted")
-		wantText(t, b.get("/admin/settings/webhooks"), http.StatusOK, "Deleted.", "No webhooks yet")
+		pg = b.postOnly("/admin/settings/webhooks/"+sub.ID+"/delete", url.Values{})
+		wantRedirect(t, pg, "/admin/settings/webhooks?ok=deleted")
+		wantText(t, b.follow(pg), http.StatusOK, "Deleted.", "No webhooks yet")
 		wantUI(t, b.get("/admin/settings/webhooks/"+sub.ID), http.StatusNotFound)
 
 		// Webhooks are settings: a manager may not see them.
