@@ -41,7 +41,24 @@ func eachLeads(t *testing.T, fn func(t *testing.T, e *leadEnv)) {
 // partner makes a partner with the given status and categories.
 func (e *leadEnv) partner(name string, status ally.PartnerStatus, categories ...string) *ally.Partner {
 	e.t.Helper()
-	return mustPartner(e.t, e.app, sys, ally.PartnerFields{Name: &name, Status: &status, Categories: &categories})
+	return e.partnerWith(status, ally.PartnerFields{Name: &name, Categories: &categories})
+}
+
+// partnerWith makes a partner from f with the status (archived ones are
+// made, then archived).
+func (e *leadEnv) partnerWith(status ally.PartnerStatus, f ally.PartnerFields) *ally.Partner {
+	e.t.Helper()
+	if status != ally.StatusArchived {
+		f.Status = &status
+	}
+	p := mustPartner(e.t, e.app, sys, f)
+	if status == ally.StatusArchived {
+		var err error
+		if p, err = e.app.ArchivePartner(e.ctx, sys, p.ID, app.UpdatePartnerOptions{}); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return p
 }
 
 func (e *leadEnv) rule(f ally.RoutingRuleFields) *ally.RoutingRule {

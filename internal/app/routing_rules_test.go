@@ -198,11 +198,11 @@ func TestRoutingTable(t *testing.T) {
 					if status == "" {
 						status = ally.StatusActive
 					}
-					f := ally.PartnerFields{Name: ptr(ps.name), Status: &status, Categories: &ps.cats}
+					f := ally.PartnerFields{Name: ptr(ps.name), Categories: &ps.cats}
 					if ps.tier != "" {
 						f.TierID = ptr(tiers[ps.tier])
 					}
-					byName[ps.name] = mustPartner(t, e.app, sys, f)
+					byName[ps.name] = e.partnerWith(status, f)
 				}
 				for _, rs := range tc.rules {
 					for _, name := range rs.tiers {
