@@ -13,12 +13,14 @@ import (
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/api"
 	"github.com/allyprm/ally/internal/app"
+	"github.com/allyprm/ally/internal/store"
 	"github.com/allyprm/ally/internal/store/storetest"
 )
 
 // env is one API server over a fresh store, with a key holding every scope.
 type env struct {
 	tb    testing.TB
+	db    *store.DB // for running background jobs
 	app   *app.App
 	srv   *httptest.Server
 	key   string // holds every scope
@@ -48,7 +50,7 @@ func newEnv(tb testing.TB, engine string, cfg api.Config) *env {
 	api.Register(mux, a, cfg)
 	srv := httptest.NewServer(mux)
 	tb.Cleanup(srv.Close)
-	e := &env{tb: tb, app: a, srv: srv}
+	e := &env{tb: tb, db: db, app: a, srv: srv}
 	e.keyID, e.key = e.newKeyID("all")
 	return e
 }
