@@ -11,9 +11,9 @@ import (
 )
 
 // TestImportTooLarge: a file over ally.MaxImportBytes is refused with 413
-// and leaves a failed import behind. It
-// stores 512 MiB on its way, so it runs on SQLite only: the size check is
-// the application's and the 413 the API's, neither the engine's.
+// and leaves a failed import behind. It stores 512 MiB on its way, so it
+// runs on SQLite only: the size check is the application's and the 413 the
+// API's, neither the engine's.
 func TestImportTooLarge(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "sqlite", api.Config{})
