@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,7 +26,7 @@ func portalSecret(t *testing.T, pg uiPage) string {
 	if m == nil {
 		t.Fatalf("no signing secret on %s", pg.body)
 	}
-	return m[1]
+	return html.UnescapeString(m[1])
 }
 
 // settingsOf reads p's delivery settings as the admin.

@@ -127,7 +127,7 @@ func TestPortalLeadsSeeOnlyOwn(t *testing.T) {
 		alpha := tp.alpha
 
 		// The list, whatever names partner B in the URL.
-		for _, q := range []string{"", "?partner=" + tp.b.ID, "?partnerId=" + tp.b.ID, "?q=bob", "?q=Bravo", "?source=web", "?status=new"} {
+		for _, q := range []string{"", "?partner=" + tp.b.ID, "?partnerId=" + tp.b.ID, "?q=bob", "?q=prospect", "?source=web", "?status=new"} {
 			pg := alpha.get("/partner/leads" + q)
 			wantUI(t, pg, http.StatusOK)
 			wantNot(t, pg, tp.bravoMarkers()...)
@@ -143,7 +143,7 @@ func TestPortalLeadsSeeOnlyOwn(t *testing.T) {
 		wantUI(t, alpha.get("/partner/leads/"+tp.bLead.ID), http.StatusNotFound)
 		st := alpha.post("/partner/leads/"+tp.bLead.ID+"/status", url.Values{"status": {"lost"}, "reason": {"mine now"}, "version": {"1"}})
 		wantUI(t, st, http.StatusNotFound)
-		wantNot(t, st, tp.bravoMarkers()...)
+		wantNot(t, st, "Bravo", "Bob Secret", "bob@bravo-only.example") // the id is the one typed
 		if got, _ := e.app.Lead(e.ctx, e.admin, tp.bLead.ID); got.Status != ally.LeadNew || got.Version != tp.bLead.Version {
 			t.Fatalf("B's lead changed: %+v", got)
 		}
@@ -340,7 +340,7 @@ func TestPortalLeadPageAndStatus(t *testing.T) {
 
 		// A stale version shows the current state instead of overwriting it.
 		pg = alpha.post(path+"/status", url.Values{"status": {"won"}, "version": {stale}})
-		wantText(t, pg, http.StatusPreconditionFailed, "Someone changed this lead", "here is its current state", "Went with a competitor")
+		wantText(t, pg, http.StatusPreconditionFailed, "Someone changed this lead", "Here is its current state", "Went with a competitor")
 		wantUI(t, pg, http.StatusPreconditionFailed, `<span class="badge">lost</span>`)
 		if got, _ := e.app.Lead(e.ctx, e.admin, ada.ID); got.Status != ally.LeadLost {
 			t.Fatalf("a stale status change went through: %s", got.Status)
@@ -434,13 +434,18 @@ func TestPortalLeadsSectionOff(t *testing.T) {
 func TestPortalLeadHidesRouting(t *testing.T) {
 	eachUI(t, func(t *testing.T, e *uiEnv) {
 		a := e.leadsPartner("Alpha Partners", ally.Sections{Leads: true, LeadExport: true})
-		e.leadsPartner("Bravo Partners", ally.Sections{Leads: true})
-		mode, on := ally.RouteRoundRobin, true
-		if _, err := e.app.CreateRoutingRule(e.ctx, e.admin, ally.RoutingRuleFields{Name: uiPtr("Everyone in turn"), Priority: uiPtr(1), Enabled: &on, Mode: &mode}); err != nil {
-			t.Fatal(err)
+		b := e.leadsPartner("Bravo Partners", ally.Sections{Leads: true}).ID
+		// B takes one lead a day; the rest go to A, and the explanation of
+		// A's lead says B was at its cap.
+		one, on := ally.RouteToPartner, true
+		for _, f := range []ally.RoutingRuleFields{
+			{Name: uiPtr("Bravo first"), Priority: uiPtr(1), Enabled: &on, Mode: &one, PartnerID: &b, DailyCap: uiPtr(1)},
+			{Name: uiPtr("Then Alpha"), Priority: uiPtr(2), Enabled: &on, Mode: &one, PartnerID: &a.ID},
+		} {
+			if _, err := e.app.CreateRoutingRule(e.ctx, e.admin, f); err != nil {
+				t.Fatal(err)
+			}
 		}
-		// Round robin between the two: one of two leads lands at A, and its
-		// explanation lists B as the other candidate.
 		var routed *ally.Lead
 		for i := range 2 {
 			l, err := e.app.CreateLead(e.ctx, e.admin, ally.LeadInput{FirstName: "Routed", LastName: fmt.Sprint(i), Company: "Routed Co"})
@@ -452,7 +457,7 @@ func TestPortalLeadHidesRouting(t *testing.T) {
 			}
 		}
 		if routed == nil {
-			t.Fatal("round robin never picked A")
+			t.Fatal("no lead went to A")
 		}
 		full, _ := e.app.Lead(e.ctx, e.admin, routed.ID)
 		if full.Routing == nil || !strings.Contains(fmt.Sprintf("%+v", *full.Routing), "Bravo Partners") {
@@ -462,7 +467,7 @@ func TestPortalLeadHidesRouting(t *testing.T) {
 		for _, path := range []string{"/partner/leads/" + routed.ID, "/partner/leads", "/partner/leads/export.csv", "/partner/"} {
 			pg := alpha.get(path)
 			wantUI(t, pg, http.StatusOK, "Routed")
-			wantNoText(t, pg, "Bravo", "Everyone in turn")
+			wantNoText(t, pg, "Bravo", "Then Alpha", "cap")
 		}
 	})
 }
