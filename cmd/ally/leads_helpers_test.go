@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,7 +118,7 @@ func listAll(t *testing.T, base, key, path string) []map[string]any {
 	}
 }
 
-// eventually polls cond every 50 ms until it holds, and fails the test
+// eventually polls cond every 25 ms until it holds, and fails the test
 // with cond's last word on the state when timeout passes first.
 func eventually(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
 	t.Helper()
@@ -130,7 +131,7 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() (b
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: not within %s; last: %s", what, timeout, state)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(25 * time.Millisecond)
 	}
 }
 
@@ -188,10 +189,11 @@ type receiver struct {
 	*httptest.Server
 	delay time.Duration
 
-	mu     sync.Mutex
-	hook   *standardwebhooks.Webhook
-	byID   map[string][]receipt
-	arrive chan struct{} // a non-blocking tick per request
+	mu       sync.Mutex
+	hook     *standardwebhooks.Webhook
+	byID     map[string][]receipt
+	arrive   chan struct{} // a non-blocking tick per request
+	inflight atomic.Int32  // requests received and not yet answered
 }
 
 func newReceiver(t *testing.T, delay time.Duration) *receiver {
@@ -218,6 +220,8 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if err != nil {
 		return // the sender went away mid-request: nothing arrived
 	}
+	r.inflight.Add(1)
+	defer r.inflight.Add(-1)
 	r.mu.Lock()
 	verr := fmt.Errorf("no secret set yet")
 	if r.hook != nil {

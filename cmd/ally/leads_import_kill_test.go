@@ -79,7 +79,7 @@ func TestLeadImportSurvivesKill(t *testing.T) {
 			t.Errorf("progress went back over the restart: %d rows done before the kill, %d after", num(before, "rowsDone"), num(after, "rowsDone"))
 		}
 		var im map[string]any
-		eventually(t, 90*time.Second, "the import done after the restart", func() (bool, string) {
+		eventually(t, 60*time.Second, "the import done after the restart", func() (bool, string) {
 			im = mustCall(t, 200, "GET", p.URL+"/api/v1/imports/"+id, key, nil).object(t)
 			if str(im, "status") == string(ally.ImportFailed) {
 				t.Fatalf("the import failed after the restart: %v", im)
