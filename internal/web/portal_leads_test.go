@@ -471,3 +471,27 @@ func TestPortalLeadHidesRouting(t *testing.T) {
 		}
 	})
 }
+
+func TestPortalLeadsExportEveryRow(t *testing.T) {
+	eachUI(t, func(t *testing.T, e *uiEnv) {
+		a := e.leadsPartner("Alpha Partners", ally.Sections{Leads: true, LeadExport: true})
+		b := e.leadsPartner("Bravo Partners", ally.Sections{Leads: true, LeadExport: true})
+		// More rows than one flush holds, so the file goes out in batches.
+		const n = 450
+		var want []string
+		for i := range n {
+			want = append(want, e.leadFor(a, ally.LeadInput{FirstName: "Lead", LastName: fmt.Sprint(i), Company: fmt.Sprintf("Company %03d", i)}).ID)
+			if i%50 == 0 {
+				e.leadFor(b, ally.LeadInput{FirstName: "Bravo", LastName: fmt.Sprint(i), Company: "Bravo Prospect"})
+			}
+		}
+		alpha := e.signedInAt(a, "ann@alpha.example")
+		rows := leadsCSV(t, alpha.get("/partner/leads/export.csv?sort=company"))
+		if got := csvColumn(t, rows, "id"); !slices.Equal(got, want) {
+			t.Fatalf("export has %d rows (want %d, in company order)", len(got), n)
+		}
+		if strings.Contains(fmt.Sprint(rows), "Bravo") {
+			t.Fatal("the export holds B's leads")
+		}
+	})
+}
