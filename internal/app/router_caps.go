@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/allyprm/ally/internal/ally"
 )
@@ -12,6 +11,7 @@ import (
 // them: read once per partner and period, plus what the router took since.
 type capCounts struct {
 	read       map[countKey]ally.LeadCount
+	locked     map[countKey]bool // read under lock
 	takenDay   map[countKey]int // partner, day (and its month)
 	takenMonth map[monthKey]int
 }
@@ -20,7 +20,7 @@ type countKey struct{ partner, day, month string }
 type monthKey struct{ partner, month string }
 
 func newCapCounts() capCounts {
-	return capCounts{read: map[countKey]ally.LeadCount{}, takenDay: map[countKey]int{}, takenMonth: map[monthKey]int{}}
+	return capCounts{read: map[countKey]ally.LeadCount{}, locked: map[countKey]bool{}, takenDay: map[countKey]int{}, takenMonth: map[monthKey]int{}}
 }
 
 func (c *capCounts) take(partnerID, day, month string) {
@@ -61,10 +61,9 @@ func (c *capCounts) flush(ctx context.Context, tx ally.Tx) error {
 	return nil
 }
 
-// counts returns the partners' counts for the lead's day and month, reading
-// the ones not known yet in one query. A writing router locks the counter
-// rows (on PostgreSQL), so caps hold exactly across nodes.
-func (rt *router) counts(ctx context.Context, ids []string, l *ally.Lead) (map[string]ally.LeadCount, error) {
+// peek returns the partners' counts for the lead's day and month, reading
+// the ones not known yet in one query, without locking anything.
+func (rt *router) peek(ctx context.Context, ids []string, l *ally.Lead) (map[string]ally.LeadCount, error) {
 	day, month := ally.CountPeriods(l.ReceivedAt)
 	var missing []string
 	for _, id := range ids {
@@ -73,14 +72,7 @@ func (rt *router) counts(ctx context.Context, ids []string, l *ally.Lead) (map[s
 		}
 	}
 	if len(missing) > 0 {
-		slices.Sort(missing) // lock order, against deadlocks
-		var got map[string]ally.LeadCount
-		var err error
-		if rt.tx != nil {
-			got, err = rt.tx.LockLeadCounts(ctx, missing, day, month)
-		} else {
-			got, err = rt.r.FindLeadCounts(ctx, missing, day, month)
-		}
+		got, err := rt.r.FindLeadCounts(ctx, missing, day, month)
 		if err != nil {
 			return nil, err
 		}
@@ -93,6 +85,46 @@ func (rt *router) counts(ctx context.Context, ids []string, l *ally.Lead) (map[s
 		out[id] = rt.caps.current(id, day, month)
 	}
 	return out, nil
+}
+
+// lock reads a partner's counts again with its counter rows locked (on
+// PostgreSQL, until the transaction ends), so a cap holds exactly across
+// nodes. Once locked, what the router knows of the partner stays exact.
+func (rt *router) lock(ctx context.Context, id string, l *ally.Lead) (ally.LeadCount, error) {
+	day, month := ally.CountPeriods(l.ReceivedAt)
+	k := countKey{id, day, month}
+	if !rt.caps.locked[k] {
+		got, err := rt.tx.LockLeadCounts(ctx, []string{id}, day, month)
+		if err != nil {
+			return ally.LeadCount{}, err
+		}
+		rt.caps.read[k], rt.caps.locked[k] = got[id], true
+	}
+	return rt.caps.current(id, day, month), nil
+}
+
+// capReason says why c may take no more of the rule's leads, or "" when it
+// may. It looks without a lock first: counters only grow, so a partner seen
+// at its cap is at it. One seen under its cap is locked and looked at again
+// (another node may be giving it its last lead right now). A transaction
+// thus locks only the partners it picks, and two transactions cannot each
+// hold a lock the other waits for.
+func (rt *router) capReason(ctx context.Context, rule *ally.RoutingRule, l *ally.Lead, c *ally.RoutingCandidate) (string, error) {
+	if !hasCaps(rule) {
+		return "", nil
+	}
+	n, err := rt.peek(ctx, []string{c.ID}, l)
+	if err != nil {
+		return "", err
+	}
+	if why := capped(rule, n[c.ID]); why != "" || rt.tx == nil {
+		return why, nil
+	}
+	locked, err := rt.lock(ctx, c.ID, l)
+	if err != nil {
+		return "", err
+	}
+	return capped(rule, locked), nil
 }
 
 // capped says why a partner with count n may take no more leads under

@@ -60,19 +60,6 @@ func unfit(rule *ally.RoutingRule, c *ally.RoutingCandidate) string {
 	return why
 }
 
-// capReason reads c's counts when the rule has caps and says why c is at
-// one, or "" when it may take the lead.
-func (rt *router) capReason(ctx context.Context, rule *ally.RoutingRule, l *ally.Lead, c *ally.RoutingCandidate) (string, error) {
-	if !hasCaps(rule) {
-		return "", nil
-	}
-	n, err := rt.counts(ctx, []string{c.ID}, l)
-	if err != nil {
-		return "", err
-	}
-	return capped(rule, n[c.ID]), nil
-}
-
 func (rt *router) placeOne(ctx context.Context, rule *ally.RoutingRule, l *ally.Lead) (placement, error) {
 	var p placement
 	cs, err := rt.candidates(ctx, []string{rule.PartnerID})
@@ -151,21 +138,37 @@ func (rt *router) placeWeighted(ctx context.Context, rule *ally.RoutingRule, l *
 		return p, err
 	}
 	why := make([]string, len(rule.Weights))
-	best := -1
+	var fit []string
 	for i, w := range rule.Weights {
-		c := cs[w.PartnerID]
 		why[i] = "no longer exists"
-		if c != nil {
+		if c := cs[w.PartnerID]; c != nil {
 			why[i] = unfit(rule, c)
 		}
 		if why[i] == "" {
-			if why[i], err = rt.capReason(ctx, rule, l, c); err != nil {
-				return p, err
+			fit = append(fit, w.PartnerID)
+		}
+	}
+	if hasCaps(rule) {
+		n, err := rt.peek(ctx, fit, l) // all at once; only the pick gets locked
+		if err != nil {
+			return p, err
+		}
+		for i, w := range rule.Weights {
+			if why[i] == "" {
+				why[i] = capped(rule, n[w.PartnerID])
 			}
 		}
-		// Least leads per unit of weight; the earlier entry wins a tie.
-		if why[i] == "" && (best < 0 || given[w.PartnerID]*int64(rule.Weights[best].Weight) < given[rule.Weights[best].PartnerID]*int64(w.Weight)) {
-			best = i
+	}
+	best := -1
+	for {
+		if best = lowestShare(rule.Weights, why, given); best < 0 {
+			break
+		}
+		if why[best], err = rt.capReason(ctx, rule, l, cs[rule.Weights[best].PartnerID]); err != nil {
+			return p, err
+		}
+		if why[best] == "" {
+			break
 		}
 	}
 	share := func(w ally.RuleWeight) string {
@@ -206,4 +209,17 @@ func (rt *router) ruleCountsOf(ctx context.Context, ruleID string, ids []string)
 	}
 	rt.ruleCounts[ruleID] = n
 	return n, nil
+}
+
+// lowestShare returns the index of the weight with the fewest leads per
+// unit of weight among those with no reason against them (the earlier
+// entry wins a tie), or -1.
+func lowestShare(ws []ally.RuleWeight, why []string, given map[string]int64) int {
+	best := -1
+	for i, w := range ws {
+		if why[i] == "" && (best < 0 || given[w.PartnerID]*int64(ws[best].Weight) < given[ws[best].PartnerID]*int64(w.Weight)) {
+			best = i
+		}
+	}
+	return best
 }
