@@ -12,7 +12,7 @@ import (
 type capCounts struct {
 	read       map[countKey]ally.LeadCount
 	locked     map[countKey]bool // read under lock
-	takenDay   map[countKey]int // partner, day (and its month)
+	takenDay   map[countKey]int  // partner, day (and its month)
 	takenMonth map[monthKey]int
 }
 
