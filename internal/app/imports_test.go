@@ -25,6 +25,7 @@ type importEnv struct {
 	admin  ally.Actor
 	de, fr *ally.Partner
 	now    func() time.Time
+	url    string // the database's, for the benchmarks' own connections
 }
 
 // eachImport runs fn on every engine; opts add to app.New's.
@@ -134,6 +135,14 @@ func (e *importEnv) leadsOf(tb testing.TB, id string) map[string]*ally.Lead {
 	})
 	if err != nil {
 		tb.Fatal(err)
+	}
+	// EachLead streams leads without their routing explanation.
+	for _, l := range out {
+		full, err := e.db.FindLeadByID(context.Background(), l.ID)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		l.Routing = full.Routing
 	}
 	return out
 }

@@ -17,10 +17,10 @@ var errNoImport = &ally.Error{Code: ally.ECodeInvalid, Message: "the import does
 
 // CreateImport inserts im.
 func (t *tx) CreateImport(ctx context.Context, im *ally.LeadImport) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO lead_imports (id, status, bytes, chunks, rows_done,
-		rows_ok, rows_failed, error, started_at, finished_at, updated_at, format, filename,
+	_, err := t.q.ExecContext(ctx, `INSERT INTO lead_imports (id, status, bytes, chunks, bytes_done,
+		rows_done, rows_ok, rows_failed, error, started_at, finished_at, updated_at, format, filename,
 		actor_kind, actor_id, actor_label, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		append(importProgress(im), string(im.Format), im.Filename, string(im.ActorKind), im.ActorID,
 			im.ActorLabel, millis(im.CreatedAt))...)
 	if err != nil {
@@ -33,19 +33,19 @@ func (t *tx) CreateImport(ctx context.Context, im *ally.LeadImport) error {
 // times; an unknown id is ally.ErrNotFound.
 func (t *tx) UpdateImport(ctx context.Context, im *ally.LeadImport) error {
 	return execOne(ctx, t.q, "update import", `UPDATE lead_imports SET status = $2, bytes = $3,
-		chunks = $4, rows_done = $5, rows_ok = $6, rows_failed = $7, error = $8, started_at = $9,
-		finished_at = $10, updated_at = $11 WHERE id = $1`, importProgress(im)...)
+		chunks = $4, bytes_done = $5, rows_done = $6, rows_ok = $7, rows_failed = $8, error = $9,
+		started_at = $10, finished_at = $11, updated_at = $12 WHERE id = $1`, importProgress(im)...)
 }
 
-// importProgress returns $1 … $11 of the insert and update: the id and
+// importProgress returns $1 … $12 of the insert and update: the id and
 // what changes as the import runs.
 func importProgress(im *ally.LeadImport) []any {
 	im.Error = validText(im.Error)
-	return []any{im.ID, string(im.Status), im.Bytes, im.Chunks, im.RowsDone, im.RowsOK, im.RowsFailed,
-		im.Error, millis(im.StartedAt), millis(im.FinishedAt), millis(im.UpdatedAt)}
+	return []any{im.ID, string(im.Status), im.Bytes, im.Chunks, im.BytesDone, im.RowsDone, im.RowsOK,
+		im.RowsFailed, im.Error, millis(im.StartedAt), millis(im.FinishedAt), millis(im.UpdatedAt)}
 }
 
-const importSelect = `SELECT id, format, filename, status, bytes, chunks, rows_done, rows_ok,
+const importSelect = `SELECT id, format, filename, status, bytes, chunks, bytes_done, rows_done, rows_ok,
 	rows_failed, error, actor_kind, actor_id, actor_label, created_at, started_at, finished_at,
 	updated_at FROM lead_imports`
 
@@ -53,7 +53,7 @@ func scanImport(s scanner) (*ally.LeadImport, error) {
 	var im ally.LeadImport
 	var format, status, actorKind string
 	var created, started, finished, updated sql.NullInt64
-	if err := s.Scan(&im.ID, &format, &im.Filename, &status, &im.Bytes, &im.Chunks, &im.RowsDone,
+	if err := s.Scan(&im.ID, &format, &im.Filename, &status, &im.Bytes, &im.Chunks, &im.BytesDone, &im.RowsDone,
 		&im.RowsOK, &im.RowsFailed, &im.Error, &actorKind, &im.ActorID, &im.ActorLabel, &created,
 		&started, &finished, &updated); err != nil {
 		return nil, err

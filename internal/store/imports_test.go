@@ -35,7 +35,7 @@ func TestImports(t *testing.T) {
 		wantIs(t, err, ally.ErrNotFound)
 
 		// Progress as the job runs, then done.
-		first.Status, first.Bytes, first.Chunks, first.StartedAt = ally.ImportRunning, 3<<20, 3, now()
+		first.Status, first.Bytes, first.Chunks, first.BytesDone, first.StartedAt = ally.ImportRunning, 3<<20, 3, 1<<20, now()
 		first.RowsDone, first.RowsOK, first.RowsFailed, first.UpdatedAt = 1000, 998, 2, now().Add(time.Second)
 		mustWrite(t, db, func(tx ally.Tx) error { return tx.UpdateImport(ctx, first) })
 		first.Status, first.FinishedAt, first.Error = ally.ImportFailed, now().Add(time.Minute), "line 1001: not UTF-8 \xff"

@@ -93,34 +93,52 @@ func leadSearch(l *ally.Lead) string {
 	return strings.ToLower(l.FirstName + " " + l.LastName + " " + l.Email + " " + l.Company)
 }
 
-// leadSelect reads leads with their partner's name.
-const leadSelect = `SELECT l.id, l.external_id, l.first_name, l.last_name, l.email, l.phone,
+// leadColumns are what every lead read selects; leadSelect adds the
+// routing explanation, which EachLead leaves out.
+const (
+	leadColumns = `SELECT l.id, l.external_id, l.first_name, l.last_name, l.email, l.phone,
 	l.title, l.company, l.company_domain, l.country, l.region, l.source, l.message, l.custom,
-	l.partner_id, l.status, l.status_reason, l.routing, l.import_id, l.received_at,
-	l.assigned_at, l.updated_at, l.version, p.name
-	FROM leads l LEFT JOIN partners p ON p.id = l.partner_id`
+	l.partner_id, l.status, l.status_reason, l.import_id, l.received_at, l.assigned_at,
+	l.updated_at, l.version, p.name`
+	leadFrom         = ` FROM leads l LEFT JOIN partners p ON p.id = l.partner_id`
+	leadSelect       = leadColumns + `, l.routing` + leadFrom
+	leadStreamSelect = leadColumns + leadFrom
+)
 
 // scanLead reads one row of leadSelect.
 func scanLead(s scanner) (*ally.Lead, error) {
+	var routing sql.NullString
+	l, err := scanLeadColumns(s, &routing)
+	if err != nil || !routing.Valid {
+		return l, err
+	}
+	l.Routing = new(ally.RoutingDecision)
+	if err := json.Unmarshal([]byte(routing.String), l.Routing); err != nil {
+		return nil, fmt.Errorf("decode lead %s routing: %w", l.ID, err)
+	}
+	return l, nil
+}
+
+// scanLeadColumns reads leadColumns and then extra.
+func scanLeadColumns(s scanner, extra ...any) (*ally.Lead, error) {
 	var (
-		l                            ally.Lead
-		custom, status               string
-		partner, routing, imp, pname sql.NullString
-		received, assigned, updated  sql.NullInt64
+		l                           ally.Lead
+		custom, status              string
+		partner, imp, pname         sql.NullString
+		received, assigned, updated sql.NullInt64
 	)
-	if err := s.Scan(&l.ID, &l.ExternalID, &l.FirstName, &l.LastName, &l.Email, &l.Phone,
+	if err := s.Scan(append([]any{&l.ID, &l.ExternalID, &l.FirstName, &l.LastName, &l.Email, &l.Phone,
 		&l.Title, &l.Company, &l.CompanyDomain, &l.Country, &l.Region, &l.Source, &l.Message, &custom,
-		&partner, &status, &l.StatusReason, &routing, &imp, &received,
-		&assigned, &updated, &l.Version, &pname); err != nil {
+		&partner, &status, &l.StatusReason, &imp, &received, &assigned, &updated, &l.Version, &pname},
+		extra...)...); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(custom), &l.Custom); err != nil {
-		return nil, fmt.Errorf("decode lead %s custom fields: %w", l.ID, err)
-	}
-	if routing.Valid {
-		l.Routing = new(ally.RoutingDecision)
-		if err := json.Unmarshal([]byte(routing.String), l.Routing); err != nil {
-			return nil, fmt.Errorf("decode lead %s routing: %w", l.ID, err)
+	switch custom {
+	case "{}": // most leads: no custom fields, and no decoder run for them
+		l.Custom = map[string]any{}
+	default:
+		if err := json.Unmarshal([]byte(custom), &l.Custom); err != nil {
+			return nil, fmt.Errorf("decode lead %s custom fields: %w", l.ID, err)
 		}
 	}
 	l.PartnerID, l.ImportID, l.PartnerName = partner.String, imp.String, pname.String

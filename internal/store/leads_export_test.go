@@ -51,7 +51,7 @@ func LeadPlanQueries(engine string, ex PlanExample) ([]PlanQuery, error) {
 		// The user's book of partners: the union of index ranges, as for the partner list.
 		{"visible to", ally.LeadFilter{VisibleTo: ex.UserID, After: lead}, true, "ix_partners_owner "},
 	} {
-		q, args, err := leadListQuery(tc.f, 50)
+		q, args, err := leadListQuery(leadSelect, tc.f, 50)
 		if err != nil {
 			return nil, err
 		}

@@ -64,6 +64,19 @@ func TestLeadRoundTrip(t *testing.T) {
 		}
 		_, err := db.FindLeadByID(ctx, "lead_missing")
 		wantIs(t, err, ally.ErrNotFound)
+		// EachLead streams the same leads, without the routing explanation.
+		var each []*ally.Lead
+		if err := db.EachLead(ctx, ally.LeadFilter{Sort: ally.LeadSortOldest}, func(l *ally.Lead) error {
+			each = append(each, l)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		streamed := *full
+		streamed.Routing = nil
+		if want := []*ally.Lead{&streamed, bare}; !reflect.DeepEqual(each, want) {
+			t.Errorf("EachLead: %+v\nwant %+v", each, want)
+		}
 
 		orphan := newLead("ptn_missing", "X", "o@x.example")
 		wantError(t, db.Write(ctx, func(tx ally.Tx) error { return tx.CreateLeads(ctx, []*ally.Lead{orphan}) }),

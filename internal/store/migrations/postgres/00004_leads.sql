@@ -154,6 +154,7 @@ CREATE TABLE lead_imports (
     status      TEXT COLLATE "C" NOT NULL,
     bytes       BIGINT NOT NULL DEFAULT 0,
     chunks      INTEGER NOT NULL DEFAULT 0,
+    bytes_done  BIGINT NOT NULL DEFAULT 0,
     rows_done   BIGINT NOT NULL DEFAULT 0,
     rows_ok     BIGINT NOT NULL DEFAULT 0,
     rows_failed BIGINT NOT NULL DEFAULT 0,

@@ -148,6 +148,7 @@ CREATE TABLE lead_imports (
     status      TEXT NOT NULL,
     bytes       INTEGER NOT NULL DEFAULT 0,
     chunks      INTEGER NOT NULL DEFAULT 0,
+    bytes_done  INTEGER NOT NULL DEFAULT 0,
     rows_done   INTEGER NOT NULL DEFAULT 0,
     rows_ok     INTEGER NOT NULL DEFAULT 0,
     rows_failed INTEGER NOT NULL DEFAULT 0,
