@@ -38,6 +38,9 @@ func (a *App) HandleDelivery(ctx context.Context, job *ally.Job) error {
 		return jobs.Permanent(fmt.Errorf("delivery job %s: bad arguments %s", job.ID, job.Args))
 	}
 	d, err := a.store.FindDeliveryByID(ctx, args.DeliveryID)
+	if ally.IsNotFound(err) {
+		return jobs.Permanent(fmt.Errorf("no delivery %s", args.DeliveryID))
+	}
 	if err != nil {
 		return err
 	}
@@ -78,7 +81,7 @@ func (a *App) HandleDelivery(ctx context.Context, job *ally.Job) error {
 func (a *App) settle(ctx context.Context, d *ally.Delivery, args deliveryArgs, ep endpoint, out attemptOutcome) error {
 	att := out.attempt
 	now := a.clock()
-	status, next, result := ally.DeliveryFailed, time.Time{}, error(nil)
+	status, next, result, lastError := ally.DeliveryFailed, time.Time{}, error(nil), ""
 	switch {
 	case att.OK:
 		status = ally.DeliveryDelivered
@@ -91,12 +94,15 @@ func (a *App) settle(ctx context.Context, d *ally.Delivery, args deliveryArgs, e
 			status, next = ally.DeliveryPending, d.NextAttemptAt // the scheduled retries go on
 		}
 	default:
-		next = retryTime(now, d.Attempts+1, out.retryAfter)
-		if next.After(deliveryDeadline(d)) {
-			result = jobs.Permanent(fmt.Errorf("%s; gave up: no attempt left within %s", att.Error, durationText(ally.DeliveryWindow)))
+		if retry := retryTime(now, d.Attempts+1, out.retryAfter); retry.After(deliveryDeadline(d)) {
+			lastError = att.Error + "; gave up: no attempt left within " + durationText(ally.DeliveryWindow)
+			result = jobs.Permanent(errors.New(lastError))
 		} else {
-			status, result = ally.DeliveryPending, jobs.RetryAt(errors.New(att.Error), next)
+			status, next, result = ally.DeliveryPending, retry, jobs.RetryAt(errors.New(att.Error), retry)
 		}
+	}
+	if lastError == "" {
+		lastError = att.Error
 	}
 	err := a.store.Write(ctx, func(tx ally.Tx) error {
 		cur, err := tx.FindDeliveryByID(ctx, d.ID)
@@ -108,7 +114,7 @@ func (a *App) settle(ctx context.Context, d *ally.Delivery, args deliveryArgs, e
 			return err
 		}
 		cur.Attempts++
-		cur.LastStatusCode, cur.LastError, cur.UpdatedAt = att.StatusCode, att.Error, now
+		cur.LastStatusCode, cur.LastError, cur.UpdatedAt = att.StatusCode, lastError, now
 		if cur.Status == ally.DeliveryPending || att.OK {
 			// A concurrent run that already delivered (or gave up) keeps its outcome.
 			cur.Status, cur.NextAttemptAt = status, next

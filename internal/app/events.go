@@ -43,3 +43,17 @@ func (a *App) partnerEvent(ctx context.Context, tx ally.Tx, event string, p *all
 	}
 	return o.flush(ctx, tx)
 }
+
+// readBackWithEvent reads a partner just written in tx and queues the
+// vendor's partner.created or partner.updated event about it, so every
+// partner write (staff, API, the partner's own profile edit) emits one.
+func (a *App) readBackWithEvent(ctx context.Context, tx ally.Tx, event, id string) (*ally.Partner, error) {
+	p, err := tx.FindPartnerByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.partnerEvent(ctx, tx, event, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}

@@ -142,7 +142,7 @@ func (a *App) insertPartner(ctx context.Context, tx ally.Tx, actor ally.Actor, f
 	if err := a.record(ctx, tx, actor, "partner.created", "partner", p.ID, p.ID, partnerChanges(&ally.Partner{}, p)); err != nil {
 		return nil, err
 	}
-	return tx.FindPartnerByID(ctx, p.ID)
+	return a.readBackWithEvent(ctx, tx, ally.EventPartnerCreated, p.ID)
 }
 
 // UpdatePartnerOptions carries the conditional-write version from If-Match.
@@ -209,7 +209,7 @@ func (a *App) savePartner(ctx context.Context, tx ally.Tx, actor ally.Actor, act
 	if err := a.record(ctx, tx, actor, action, "partner", after.ID, after.ID, diff); err != nil {
 		return nil, err
 	}
-	return tx.FindPartnerByID(ctx, after.ID)
+	return a.readBackWithEvent(ctx, tx, ally.EventPartnerUpdated, after.ID)
 }
 
 // ArchivePartner sets a partner's status to archived, remembering the status to restore.
