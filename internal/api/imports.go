@@ -101,11 +101,28 @@ func (s *server) importLeads(ctx context.Context, in *struct {
 	Filename string `query:"filename" maxLength:"255" doc:"The file's name, shown with the import."`
 }) (*importAccepted, error) {
 	up, _ := ctx.Value(uploadKey{}).(upload)
-	imp, err := s.app.StartImport(ctx, actorFrom(ctx), up.format, in.Filename, up.body)
+	body := &countingReader{r: up.body}
+	imp, err := s.app.StartImport(ctx, actorFrom(ctx), up.format, in.Filename, body)
 	if err != nil {
-		return nil, fail(ctx, err)
+		e := fail(ctx, err)
+		if body.n > ally.MaxImportBytes { // the application refused the file for its size
+			e.status, e.Err.Code, e.Err.Fields = http.StatusRequestEntityTooLarge, codeTooLarge, nil
+		}
+		return nil, e
 	}
 	return &importAccepted{Location: "/api/v1/imports/" + imp.ID, Body: single[importJSON]{Data: renderImport(imp)}}, nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 type importJSON struct {
