@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -45,8 +46,8 @@ func benchCSV() string {
 // weighted among five. No partner has delivery settings: this measures
 // intake, not deliveries.
 func benchImportEnv(b *testing.B, engine string) *importEnv {
-	db := storetest.Open(b, engine)
-	e := &importEnv{a: app.New(db), db: db}
+	db, url := storetest.OpenURL(b, engine)
+	e := &importEnv{a: app.New(db), db: db, url: url}
 	e.admin = impStaff(b, e.a, "admin@vendor.example", ally.RoleAdmin)
 	var weights []ally.RuleWeight
 	for i := range 50 {
@@ -91,63 +92,128 @@ func BenchmarkImport(b *testing.B) {
 	}
 }
 
-// bareTable is the leads table's columns with its primary key only.
-const bareTable = `CREATE TABLE bare_leads (
-    id TEXT PRIMARY KEY, external_id TEXT NOT NULL, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
-    email TEXT NOT NULL, phone TEXT NOT NULL, title TEXT NOT NULL, company TEXT NOT NULL,
-    company_domain TEXT NOT NULL, country TEXT NOT NULL, source TEXT NOT NULL, status TEXT NOT NULL,
-    received_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, version BIGINT NOT NULL)`
-
-var bareColumns = []string{"id", "external_id", "first_name", "last_name", "email", "phone", "title", "company",
-	"company_domain", "country", "source", "status", "received_at", "updated_at", "version"}
-
-// bareRows are the benchmark's rows as the bare insert writes them.
-func bareRows() [][]any {
-	rows := make([][]any, benchRows)
-	for i := range rows {
-		row := []any{ally.NewID(ally.PrefixLead)}
-		for _, v := range benchRow(i) {
-			row = append(row, v)
-		}
-		rows[i] = append(row, "new", int64(1_800_000_000_000), int64(1_800_000_000_000), int64(1))
-	}
-	return rows
+// leadColumns are the leads table's columns, with their PostgreSQL types.
+var leadColumns = []struct{ name, typ string }{
+	{"id", "text"}, {"version", "bigint"}, {"external_id", "text"}, {"first_name", "text"}, {"last_name", "text"},
+	{"email", "text"}, {"phone", "text"}, {"title", "text"}, {"company", "text"}, {"company_lower", "text"},
+	{"company_domain", "text"}, {"country", "text"}, {"region", "text"}, {"source", "text"}, {"message", "text"},
+	{"custom", "text"}, {"search", "text"}, {"partner_id", "text"}, {"status", "text"}, {"status_reason", "text"},
+	{"routing", "text"}, {"assigned_at", "bigint"}, {"updated_at", "bigint"}, {"received_at", "bigint"}, {"import_id", "text"},
 }
 
-// BenchmarkImportBareInsert is the ceiling: the same rows into a plain
-// leads-shaped table, SQLite as one transaction of prepared single-row
-// INSERTs, PostgreSQL by COPY.
+// BenchmarkImportBareInsert is the ceiling: the very rows an import wrote
+// (read back from its leads table) written again by the plainest bulk
+// insert: SQLite one transaction of prepared single-row INSERTs,
+// PostgreSQL COPY. "plain" writes them to a table of the same columns with
+// only a primary key; "leads" to the emptied leads table itself, with its
+// indexes and its foreign key to partners.
 func BenchmarkImportBareInsert(b *testing.B) {
-	rows := bareRows()
+	body := benchCSV()
 	for _, engine := range storetest.Engines(b) {
 		b.Run(engine, func(b *testing.B) {
-			for range b.N {
-				b.StopTimer()
-				db, url := storetest.OpenURL(b, engine)
-				b.StartTimer()
-				if engine == store.EnginePostgres {
-					bareCopy(b, url, rows)
-				} else {
-					bareInserts(b, db, rows)
-				}
+			e := benchImportEnv(b, engine)
+			url := e.url
+			im, err := e.a.StartImport(context.Background(), e.admin, ally.ImportCSV, "bench.csv", strings.NewReader(body))
+			if err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(benchRows*b.N)/b.Elapsed().Seconds(), "rows/s")
+			e.runJobs(b, im.ID)
+			rows := storedLeads(b, e.db)
+			for _, table := range []string{"plain", "leads"} {
+				b.Run(table, func(b *testing.B) {
+					for n := range b.N {
+						b.StopTimer()
+						target := bareTarget(b, e.db, table, n)
+						b.StartTimer()
+						if engine == store.EnginePostgres {
+							bareCopy(b, url, target, rows)
+						} else {
+							bareInserts(b, e.db, target, rows)
+						}
+					}
+					b.ReportMetric(float64(len(rows)*b.N)/b.Elapsed().Seconds(), "rows/s")
+				})
+			}
 		})
 	}
 }
 
-func bareInserts(b *testing.B, db *store.DB, rows [][]any) {
-	ctx := context.Background()
-	if _, err := db.SQLDB().ExecContext(ctx, bareTable); err != nil {
+// storedLeads reads every row of the leads table, column by column.
+func storedLeads(b *testing.B, db *store.DB) [][]any {
+	rs, err := db.SQLDB().Query(`SELECT ` + strings.Join(leadColumnNames(), ", ") + ` FROM leads`)
+	if err != nil {
 		b.Fatal(err)
 	}
+	defer rs.Close()
+	var rows [][]any
+	for rs.Next() {
+		texts := make([]sql.NullString, len(leadColumns))
+		ints := make([]sql.NullInt64, len(leadColumns))
+		dst := make([]any, len(leadColumns))
+		for i, c := range leadColumns {
+			dst[i] = &texts[i]
+			if c.typ == "bigint" {
+				dst[i] = &ints[i]
+			}
+		}
+		if err := rs.Scan(dst...); err != nil {
+			b.Fatal(err)
+		}
+		row := make([]any, len(leadColumns))
+		for i, c := range leadColumns {
+			switch {
+			case c.typ == "bigint" && ints[i].Valid:
+				row[i] = ints[i].Int64
+			case c.typ == "text" && texts[i].Valid:
+				row[i] = texts[i].String
+			}
+		}
+		rows = append(rows, row)
+	}
+	if err := rs.Err(); err != nil || len(rows) != benchRows {
+		b.Fatalf("%d leads read back: %v", len(rows), err)
+	}
+	return rows
+}
+
+// bareTarget makes the table the n-th run writes to: a new plain table,
+// or the leads table emptied.
+func bareTarget(b *testing.B, db *store.DB, kind string, n int) string {
+	if kind == "leads" {
+		if _, err := db.SQLDB().Exec(`DELETE FROM leads`); err != nil {
+			b.Fatal(err)
+		}
+		return "leads"
+	}
+	name := fmt.Sprintf("bare_leads_%d", n)
+	cols := make([]string, len(leadColumns))
+	for i, c := range leadColumns {
+		cols[i] = c.name + " " + c.typ
+	}
+	cols[0] += " PRIMARY KEY"
+	if _, err := db.SQLDB().Exec(`CREATE TABLE ` + name + ` (` + strings.Join(cols, ", ") + `)`); err != nil {
+		b.Fatal(err)
+	}
+	return name
+}
+
+func leadColumnNames() []string {
+	names := make([]string, len(leadColumns))
+	for i, c := range leadColumns {
+		names[i] = c.name
+	}
+	return names
+}
+
+func bareInserts(b *testing.B, db *store.DB, table string, rows [][]any) {
+	ctx := context.Background()
 	tx, err := db.SQLDB().BeginTx(ctx, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO bare_leads (`+strings.Join(bareColumns, ", ")+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(leadColumns)), ", ")
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO `+table+` (`+strings.Join(leadColumnNames(), ", ")+`) VALUES (`+marks+`)`)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -161,17 +227,14 @@ func bareInserts(b *testing.B, db *store.DB, rows [][]any) {
 	}
 }
 
-func bareCopy(b *testing.B, url string, rows [][]any) {
+func bareCopy(b *testing.B, url, table string, rows [][]any) {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, bareTable); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"bare_leads"}, bareColumns, pgx.CopyFromRows(rows)); err != nil {
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{table}, leadColumnNames(), pgx.CopyFromRows(rows)); err != nil {
 		b.Fatal(err)
 	}
 }
