@@ -186,3 +186,33 @@ func TestLeadStats(t *testing.T) {
 		}
 	})
 }
+
+// TestLeadCustomFields round-trips custom fields of every shape: text
+// only (the common case, read without the JSON decoder) with the
+// characters JSON escapes or that look like its syntax, and mixed values.
+func TestLeadCustomFields(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		cases := []map[string]any{
+			nil,
+			{},
+			{"campaign": "q4"},
+			{"a": "", "": "empty key", "b": "x"},
+			{"syntax": `{"k":"v"},:`, "quote": `say "hi"`, "slash": `C:\temp`, "html": "<b>&amp;</b>"},
+			{"unicode": "Ñúñez ✓ 日本", "control": "tab\there\nline"},
+			{"budget": 1200.5, "tags": []any{"a", "b"}, "ok": true, "none": nil, "nested": map[string]any{"k": "v"}},
+		}
+		var ls []*ally.Lead
+		for i, c := range cases {
+			l := newLead("", "C", fmt.Sprintf("c%d@x.example", i))
+			l.Custom = c
+			ls = append(ls, l)
+		}
+		mustLeads(t, db, ls...)
+		for i, l := range ls {
+			got, err := db.FindLeadByID(t.Context(), l.ID)
+			if err != nil || !reflect.DeepEqual(got.Custom, cases[i]) {
+				t.Errorf("custom %#v read back as %#v, %v", cases[i], got.Custom, err)
+			}
+		}
+	})
+}
