@@ -104,7 +104,8 @@ func TestLeadImportSurvivesKill(t *testing.T) {
 			t.Errorf("bytes %d, bytesDone %d; the file has %d", num(im, "bytes"), num(im, "bytesDone"), len(file))
 		}
 		checkImportErrors(t, p.URL, key, id, bad)
-		checkImportedOnce(t, b, id, bad, ok)
+		checkImportedOnce(t, "database", storedLeads(t, b, id), bad, ok)
+		checkImportedOnce(t, "API list", listedLeads(t, p.URL, key), bad, ok)
 	})
 }
 
@@ -140,14 +141,13 @@ func checkImportErrors(t *testing.T, base, key, id string, bad map[int]string) {
 	}
 }
 
-// checkImportedOnce reads every lead in the database and asserts each good
-// row of the file is there exactly once, from import id, and no bad one is.
-func checkImportedOnce(t *testing.T, b backend, id string, bad map[int]string, rowsOK int64) {
+// storedLeads counts the leads in the database by externalId, asserting
+// each came in with import id.
+func storedLeads(t *testing.T, b backend, id string) map[string]int {
 	t.Helper()
 	seen := make(map[string]int, importRows)
-	total, elsewhere := 0, 0
+	elsewhere := 0
 	err := openStore(t, b).EachLead(context.Background(), ally.LeadFilter{Sort: ally.LeadSortOldest}, func(l *ally.Lead) error {
-		total++
 		seen[l.ExternalID]++
 		if l.ImportID != id {
 			if elsewhere++; elsewhere <= 10 {
@@ -159,27 +159,47 @@ func checkImportedOnce(t *testing.T, b backend, id string, bad map[int]string, r
 	if err != nil {
 		t.Fatal(err)
 	}
-	missing, twice := 0, 0
+	return seen
+}
+
+// listedLeads counts the leads the API lists, page by page, by externalId.
+func listedLeads(t *testing.T, base, key string) map[string]int {
+	t.Helper()
+	seen := make(map[string]int, importRows)
+	for _, l := range listAll(t, base, key, "/api/v1/leads?sort=oldest") {
+		seen[str(l, "externalId")]++
+	}
+	return seen
+}
+
+// checkImportedOnce asserts the leads seen (where: the database, the API)
+// are the good rows of the file, each exactly once, rowsOK in all.
+func checkImportedOnce(t *testing.T, where string, seen map[string]int, bad map[int]string, rowsOK int64) {
+	t.Helper()
+	total, missing, twice := 0, 0, 0
+	for _, n := range seen {
+		total += n
+	}
 	for i := 1; i <= importRows; i++ {
 		ext := fmt.Sprintf("imp-%06d", i)
 		n := seen[ext]
 		switch {
 		case bad[i] != "" && n != 0:
-			t.Errorf("bad row %d (%s) was imported %d times", i, bad[i], n)
+			t.Errorf("%s: bad row %d (%s) was imported %d times", where, i, bad[i], n)
 		case bad[i] == "" && n == 0:
 			if missing++; missing <= 10 {
-				t.Errorf("row %d (%s) is missing", i, ext)
+				t.Errorf("%s: row %d (%s) is missing", where, i, ext)
 			}
 		case n > 1:
 			if twice++; twice <= 10 {
-				t.Errorf("row %d (%s) was imported %d times", i, ext, n)
+				t.Errorf("%s: row %d (%s) was imported %d times", where, i, ext, n)
 			}
 		}
 	}
 	if missing > 0 || twice > 0 {
-		t.Errorf("%d rows missing, %d imported more than once", missing, twice)
+		t.Errorf("%s: %d rows missing, %d imported more than once", where, missing, twice)
 	}
 	if int64(total) != rowsOK {
-		t.Errorf("%d leads in the database, the import says %d rows imported", total, rowsOK)
+		t.Errorf("%s: %d leads, the import says %d rows imported", where, total, rowsOK)
 	}
 }
