@@ -43,6 +43,11 @@ func TestLeadDeliveriesShareTwoNodes(t *testing.T) {
 			t.Errorf("webhook-id %s arrived %d times with no node killed, want once", id, len(rs))
 		}
 	}
+	for id, d := range ds {
+		if n := num(d, "attemptCount"); n != 1 {
+			t.Errorf("delivery %s: %d attempts recorded, want 1", id, n)
+		}
+	}
 
 	onA := len(deliveryDone.FindAllString(a.Logs.String(), -1))
 	onC := len(deliveryDone.FindAllString(c.Logs.String(), -1))
