@@ -30,13 +30,14 @@ type server struct {
 }
 
 // serve starts "ally serve" on a free port with e-mail going to a mailtest
-// SMTP server, waits until /readyz answers 200, and kills it when the test
-// ends (printing its log if the test failed).
-func (b backend) serve(t *testing.T) *server {
+// SMTP server (and extraEnv's KEY=VALUE settings), waits until /readyz
+// answers 200, and kills it when the test ends (printing its log if the
+// test failed).
+func (b backend) serve(t *testing.T, extraEnv ...string) *server {
 	t.Helper()
 	smtp := mailtest.NewServer(t)
-	p := b.Serve(t, allyBin, "ALLY_SHUTDOWN_TIMEOUT=5s",
-		"ALLY_SMTP_HOST="+smtp.Host, "ALLY_SMTP_PORT="+strconv.Itoa(smtp.Port),
-		"ALLY_SMTP_FROM=Ally Partners <partners@vendor.example>")
+	p := b.Serve(t, allyBin, append([]string{"ALLY_SHUTDOWN_TIMEOUT=5s",
+		"ALLY_SMTP_HOST=" + smtp.Host, "ALLY_SMTP_PORT=" + strconv.Itoa(smtp.Port),
+		"ALLY_SMTP_FROM=Ally Partners <partners@vendor.example>"}, extraEnv...)...)
 	return &server{Process: p, mail: smtp}
 }
