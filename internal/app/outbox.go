@@ -72,17 +72,21 @@ func (o *outbox) leadAssigned(ctx context.Context, r ally.Reader, l *ally.Lead) 
 		}
 		o.settings[l.PartnerID] = set
 	}
+	hook, email := set.WebhookOn && set.WebhookURL != "", set.EmailOn && len(set.EmailTo) > 0
+	if !hook && !email && !o.wanted(ally.EventLeadAssigned) {
+		return nil // nobody to tell: no body to build
+	}
 	// The body holds the lead as it is now, and no routing explanation:
 	// that names other partners.
 	payload, err := o.payload(ally.EventLeadAssigned, NewLeadJSON(l))
 	if err != nil {
 		return err
 	}
-	if set.WebhookOn && set.WebhookURL != "" {
+	if hook {
 		o.add(&ally.Delivery{Event: ally.EventLeadAssigned, Channel: ally.ChannelWebhook, PartnerID: l.PartnerID,
 			LeadID: l.ID, Target: set.WebhookURL, Payload: payload})
 	}
-	if set.EmailOn && len(set.EmailTo) > 0 {
+	if email {
 		o.add(&ally.Delivery{Event: ally.EventLeadAssigned, Channel: ally.ChannelEmail, PartnerID: l.PartnerID,
 			LeadID: l.ID, Target: strings.Join(set.EmailTo, ", "), Payload: payload})
 	}
