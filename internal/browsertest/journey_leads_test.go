@@ -64,9 +64,9 @@ func TestLeadJourney(t *testing.T) {
 			// through the API: the explanation must tell them apart.
 			initech := api.call(201, "POST", "/api/v1/partners", map[string]any{
 				"name": otherPartner, "domain": "initech.example", "status": "active", "categories": []string{"Reseller"}})
-			api.call(201, "POST", "/api/v1/routing-rules", map[string]any{"name": otherRule, "priority": 10,
-				"conditions": map[string]any{"countries": []string{"FR"}, "sources": []string{"event"}},
-				"mode": "partner", "partnerId": initech["id"]})
+			france := map[string]any{"countries": []string{"FR"}, "sources": []string{"event"}}
+			api.call(201, "POST", "/api/v1/routing-rules", map[string]any{
+				"name": otherRule, "priority": 10, "conditions": france, "mode": "partner", "partnerId": initech["id"]})
 
 			createRule(staff)
 			dryRun(staff)
