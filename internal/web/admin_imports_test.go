@@ -105,6 +105,23 @@ func TestAdminImportWithProgress(t *testing.T) {
 		wantText(t, b.postRaw("/admin/imports/upload", mw.FormDataContentType(), &body, nil), http.StatusUnprocessableEntity, "Choose a file to import.")
 		wantUI(t, b.get("/admin/imports/imp_01HVK6Y8Z8Q7J8J8J8J8J8J8J8"), http.StatusNotFound)
 
+		// A row naming an archived partner: admins read which and why; staff
+		// who see only some partners are not told about the partner.
+		gone := e.activePartner("Gone Partner", "")
+		if _, err := e.app.ArchivePartner(e.ctx, e.admin, gone.ID, appUpdate()); err != nil {
+			t.Fatal(err)
+		}
+		pg = b.postRaw("/admin/imports?filename=gone.csv", "text/csv", strings.NewReader("email,partnerId\nx@gone.example,"+gone.ID+"\n"), nil)
+		if err := json.Unmarshal([]byte(pg.body), &started); err != nil {
+			t.Fatalf("%s: %v", pg.body, err)
+		}
+		e.runJobs()
+		wantText(t, b.get(started.URL+"/errors.csv"), http.StatusOK, "partner Gone Partner is archived")
+		e.user("ana@vendor.example", ally.RoleManager)
+		rep = e.signIn("ana@vendor.example").get(started.URL + "/errors.csv")
+		wantText(t, rep, http.StatusOK, `2,"partnerId: names a partner that cannot take leads`)
+		wantNoText(t, rep, "Gone Partner")
+
 		// A viewer sees imports but has no upload form, and uploads are refused.
 		e.user("vera@vendor.example", ally.RoleViewer)
 		v := e.signIn("vera@vendor.example")

@@ -191,6 +191,30 @@ func TestAdminLeadsViewerAndManager(t *testing.T) {
 		// The partner filter only finds partners she sees.
 		wantText(t, m.get("/admin/leads?partner="+url.QueryEscape("Someone Else's")), http.StatusUnprocessableEntity, "no partner you can see")
 
+		// Routing explanations and dry runs leave out the partners she does not see.
+		for _, f := range []ally.RoutingRuleFields{
+			{Name: uiPtr("Web to theirs"), Priority: uiPtr(1), Conditions: &ally.RuleConditions{Sources: []string{"web"}},
+				Mode: uiPtr(ally.RouteToPartner), PartnerID: &other.ID, DailyCap: uiPtr(1)},
+			{Name: uiPtr("Web to mine"), Priority: uiPtr(2), Conditions: &ally.RuleConditions{Sources: []string{"web"}},
+				Mode: uiPtr(ally.RouteToPartner), PartnerID: &mine.ID},
+			{Name: uiPtr("Events to theirs"), Priority: uiPtr(3), Conditions: &ally.RuleConditions{Sources: []string{"event"}},
+				Mode: uiPtr(ally.RouteToPartner), PartnerID: &other.ID},
+		} {
+			if _, err := e.app.CreateRoutingRule(e.ctx, e.admin, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		routed := e.lead(ally.LeadInput{FirstName: "Dee", LastName: "Routed", Company: "D", Source: "web"}) // theirs is at its cap
+		pg = e.signIn("admin@vendor.example").get("/admin/leads/" + routed.ID)
+		wantText(t, pg, http.StatusOK, "Ana's Partner", "Someone Else's")
+		pg = m.get("/admin/leads/" + routed.ID)
+		wantText(t, pg, http.StatusOK, "Ana's Partner", "Web to theirs", "a partner you do not see: daily cap 1 reached",
+			"1 more partner you do not see was considered")
+		wantNoText(t, pg, "Someone Else's", other.ID)
+		pg = m.post("/admin/rules/dry-run", url.Values{"email": {"x@y.example"}, "source": {"event"}})
+		wantText(t, pg, http.StatusOK, "It would go to a partner you do not see", "Events to theirs")
+		wantNoText(t, pg, "Someone Else's", other.ID)
+
 		// A viewer reads every page but is offered no change, and changes are refused.
 		v := e.signIn("vera@vendor.example")
 		pg = v.get("/admin/leads")

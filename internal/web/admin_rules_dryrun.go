@@ -16,7 +16,7 @@ var dryRunFields = []string{"firstName", "lastName", "email", "company", "compan
 type dryRunData struct {
 	In       ally.LeadInput
 	Errs     formErrs
-	Decision *ally.RoutingDecision // nil until a lead was tried
+	Decision *routingView // nil until a lead was tried
 }
 
 func (s *server) adminDryRunPage(w http.ResponseWriter, r *http.Request) {
@@ -41,6 +41,9 @@ func (s *server) adminDryRun(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	d.Decision = dec
+	if d.Decision, err = s.routingFor(r, dec); err != nil {
+		s.errorPage(w, r, "admin", err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "admin/rules_dryrun", view{Title: "Routing dry run", Data: d})
 }
