@@ -39,7 +39,9 @@ func (s *server) adminImport(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, "admin", err)
 		return
 	}
-	d := importData{Im: im, Running: importRunning(im), Progress: importProgress(im)}
+	// An upload still arriving, or one cut off (which stays "uploading" for
+	// good), is not refreshed: only a stored import moves on by itself.
+	d := importData{Im: im, Running: im.Status == ally.ImportQueued || im.Status == ally.ImportRunning, Progress: importProgress(im)}
 	d.Percent = d.Progress.Percent
 	if d.Running {
 		// Refresh (the header form of a meta refresh) reloads the page
