@@ -22,10 +22,13 @@ const (
 	importTimeout = 90 * time.Second
 )
 
-// importBad are the rows of the file that must be refused, by data row
-// (the header is line 1, so data row n is line n+1), with a word of the
-// reason the report must give.
-var importBad = map[int]struct{ email, country, reason string }{
+// badRow is a row of an import file that must be refused, with a word
+// of the reason the error report must give.
+type badRow struct{ email, country, reason string }
+
+// importBad are the rows of the test's file that must be refused, by data
+// row (the header is line 1, so data row n is line n+1).
+var importBad = map[int]badRow{
 	1234: {email: "not-an-email", country: "DE", reason: "e-mail"},
 	3901: {email: "ok@import.example", country: "Germany", reason: "country"},
 }
@@ -47,7 +50,7 @@ func TestImportJourney(t *testing.T) {
 			needBrowser(t)
 			b := e.backend(t)
 			b.run(t, "user", "create", "--email", staffEmail, "--password", staffPassword, "--role", "owner", "--name", "Olive Owner")
-			file := writeImportFile(t)
+			file := writeImportFile(t, "leads.csv", importRows, importBad)
 			srv := b.serve(t)
 			start := time.Now()
 
@@ -63,20 +66,20 @@ func TestImportJourney(t *testing.T) {
 	}
 }
 
-// writeImportFile writes leads.csv, the rows of importBad broken, and
-// returns its path.
-func writeImportFile(t *testing.T) string {
+// writeImportFile writes a CSV file of rows leads, the rows of bad
+// broken, and returns its path.
+func writeImportFile(t *testing.T, name string, rows int, bad map[int]badRow) string {
 	t.Helper()
 	var sb strings.Builder
 	sb.WriteString("externalId,firstName,lastName,email,company,country,source\n")
-	for i := 1; i <= importRows; i++ {
+	for i := 1; i <= rows; i++ {
 		email, country := fmt.Sprintf("ada.%d@import.example", i), "DE"
-		if bad, ok := importBad[i]; ok {
-			email, country = bad.email, bad.country
+		if b, ok := bad[i]; ok {
+			email, country = b.email, b.country
 		}
 		fmt.Fprintf(&sb, "imp-%04d,Ada,Row %d,%s,Import Co %d,%s,web\n", i, i, email, i, country)
 	}
-	path := filepath.Join(t.TempDir(), "leads.csv")
+	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -94,29 +97,17 @@ const importWatch = `(() => {
 	}).observe(phase, {childList: true, characterData: true, subtree: true});
 })()`
 
-// uploadImport picks the file in the import form and starts it, with
-// uploads throttled so the upload's progress can be seen, then waits for
-// the form to say the import is done with the counts. It returns the
-// states the progress bar went through.
+// uploadImport imports the file with uploads throttled so the upload's
+// progress can be seen, and wants the form to end with the counts. It
+// returns the states the progress bar went through.
 func uploadImport(b *tab, file string, rows, ok, refused int) string {
 	b.t.Helper()
-	b.clickOK("opening the imports", `nav.main a[href="/admin/imports"]`)
-	b.wantText("main h1", "Import leads")
-	b.do("picking the file", chromedp.SetUploadFiles(`#f-file`, []string{file}))
-	b.do("watching the progress bar", chromedp.Evaluate[chromedp.Void](importWatch))
 	info, err := os.Stat(file)
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	// About two seconds of upload: several progress events on loopback.
-	b.do("throttling uploads", throttleUploads(float64(info.Size())/2))
-	b.do("starting the upload", chromedp.Click(`#import-submit`))
-	b.waitJS("the import form says the import ended", `!document.getElementById("import-link").hidden`, importTimeout)
-	b.do("ending the throttle", throttleUploads(-1))
-
-	if msg := run(b, "reading the error box", chromedp.Evaluate[string](`document.getElementById("import-error").hidden ? "" : document.getElementById("import-error").textContent`)); msg != "" {
-		b.fatalf("the import form shows an error: %s", msg)
-	}
+	importFile(b, file, float64(info.Size())/2)
 	b.wantText("#import-phase", "Import done.")
 	b.wantText("#import-counts", fmt.Sprintf("%d rows read: %d imported, %d refused.", rows, ok, refused))
 	seen := run(b, "reading the progress bar's states", chromedp.Evaluate[[][2]any](`window.importSeen`))
@@ -135,6 +126,30 @@ func uploadImport(b *tab, file string, rows, ok, refused int) string {
 		b.fatalf("the progress bar did not move through the upload and the import to 100%%: %s", states)
 	}
 	return states
+}
+
+// importFile opens the import page, picks the file in the form and starts
+// it, with uploads limited to bytesPerSecond when it is above 0, and waits
+// until the form says the import ended, without an error. The states of
+// the progress bar are in window.importSeen.
+func importFile(b *tab, file string, bytesPerSecond float64) {
+	b.t.Helper()
+	b.clickOK("opening the imports", `nav.main a[href="/admin/imports"]`)
+	b.wantText("main h1", "Import leads")
+	b.do("picking the file", chromedp.SetUploadFiles(`#f-file`, []string{file}))
+	b.do("watching the progress bar", chromedp.Evaluate[chromedp.Void](importWatch))
+	if bytesPerSecond > 0 {
+		b.do("throttling uploads", throttleUploads(bytesPerSecond))
+	}
+	b.do("starting the upload", chromedp.Click(`#import-submit`))
+	b.waitJS("the import form says the import ended", `!document.getElementById("import-link").hidden`, importTimeout)
+	if bytesPerSecond > 0 {
+		b.do("ending the throttle", throttleUploads(-1))
+	}
+	if msg := run(b, "reading the error box", chromedp.Evaluate[string](
+		`document.getElementById("import-error").hidden ? "" : document.getElementById("import-error").textContent`)); msg != "" {
+		b.fatalf("the import form shows an error: %s", msg)
+	}
 }
 
 // throttleUploads limits what the tab sends to bytesPerSecond (-1: no

@@ -3,11 +3,14 @@ package browsertest
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -33,14 +36,20 @@ const maxScreenshotBytes = 300 << 10
 func screenshots(t *testing.T, d *demoServer) {
 	dir := t.TempDir()
 	shots := map[string][]byte{}
-	take := func(b *tab, name string) {
+	// shoot saves what the screenshot action takes; take is a screenful
+	// and a bit from the top of the page.
+	shoot := func(b *tab, name string, shot chromedp.Action[[]byte]) {
 		t.Helper()
-		png := run(b, "taking the screenshot "+name, pageShot(maxScreenshotHeight))
+		png := run(b, "taking the screenshot "+name, shot)
 		checkScreenshot(b, name, png)
 		shots[name] = png
 		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	take := func(b *tab, name string) {
+		t.Helper()
+		shoot(b, name, pageShot(maxScreenshotHeight))
 	}
 
 	staff := newTab(t, d.URL, "staff")
@@ -60,6 +69,7 @@ func screenshots(t *testing.T, d *demoServer) {
 	take(staff, "admin-settings-template.png")
 	staff.clickOK("opening the audit log", `nav.main a[href="/admin/audit"]`)
 	take(staff, "admin-audit.png")
+	leadScreenshots(staff, d.portalPartner, shoot)
 
 	// The demo's portal user signs in with the temporary password and
 	// must choose their own first.
@@ -80,6 +90,13 @@ func screenshots(t *testing.T, d *demoServer) {
 	take(partner, "portal-profile.png")
 	partner.clickOK("opening the account", `nav.main a[href="/partner/account"]`)
 	take(partner, "portal-account.png")
+	partner.clickOK("opening the leads", `nav.main a[href="/partner/leads"]`)
+	partner.wantText("main h1", "Leads")
+	take(partner, "portal-leads.png")
+	partner.clickOK("opening a lead", `table[aria-label="Leads"] tbody tr a`)
+	lead, _, _ := strings.Cut(strings.TrimPrefix(partner.location(), partner.base), "?")
+	partner.reloadUntil(lead, "main", 30*time.Second, "Update the status", "delivered")
+	take(partner, "portal-lead.png")
 
 	t.Logf("%d screenshots in %s", len(shots), dir)
 	if os.Getenv("ALLY_UPDATE_SCREENSHOTS") != "1" {
@@ -98,6 +115,79 @@ func screenshots(t *testing.T, d *demoServer) {
 }
 
 const portalPasswordPath = "/partner/account/password"
+
+// leadScreenshots takes the staff's lead pages on the demo data: the list,
+// a lead placed by a rule and delivered by e-mail, from its routing
+// explanation down, the rules editor, the dry run, and an import of a
+// small file with two bad rows, finished. On the way it gives the portal
+// user's partner a few leads from the unassigned queue, for the portal's.
+func leadScreenshots(b *tab, partner string, shoot func(*tab, string, chromedp.Action[[]byte])) {
+	b.t.Helper()
+	take := func(name string) { b.t.Helper(); shoot(b, name, pageShot(maxScreenshotHeight)) }
+	b.clickOK("opening the leads", `nav.main a[href="/admin/leads"]`)
+	take("admin-leads.png")
+
+	// The demo delivers by e-mail only to the partners with portal users.
+	b.reloadUntil("/admin/deliveries?status=delivered", `main`, 30*time.Second, "lead.assigned")
+	b.clickOK("opening a delivered lead", `table[aria-label="Deliveries"] tbody tr a[href^="/admin/leads/"]`)
+	b.wantText(`section[aria-labelledby="h-routing"]`, "Placed by a routing rule", "took it", "chosen")
+	b.wantText(`section[aria-labelledby="h-deliveries"]`, "delivered")
+	shoot(b, "admin-lead.png", pageShotFrom(`section[aria-labelledby="h-routing"]`, maxScreenshotHeight))
+
+	// The portal user's partner may have no leads the rules gave it:
+	// a few from the queue, by hand.
+	for range 6 {
+		b.open("/admin/leads/unassigned")
+		b.choose(`main table.list tbody tr:first-child select[name="partner"]`, partner)
+		b.clickOK("assigning a lead to "+partner, `main table.list tbody tr:first-child button[type=submit]`)
+		b.wantText("p.flash", "Lead assigned.")
+	}
+
+	b.clickOK("opening the rules", `nav.main a[href="/admin/rules"]`)
+	b.clickOK("opening a weighted rule", `main table.list tbody tr:nth-child(2) a`)
+	b.wantText("main h1", "Rule ")
+	take("admin-rule.png")
+	b.open("/admin/rules/dry-run")
+	b.fill("#f-country", "DE")
+	b.fill("#f-region", "EMEA")
+	b.fill("#f-source", "web")
+	b.fill("#f-company", "Nimbus Logistics")
+	b.fill("#f-email", "jonas.weber@nimbuslogistics.example")
+	b.clickOK("trying a lead", `form[action="/admin/rules/dry-run"] button[type=submit]`)
+	b.wantText("#h-result", "It would go to")
+	take("admin-rules-dry-run.png")
+
+	file := writeImportFile(b.t, "trade-show-leads.csv", 240, map[int]badRow{
+		57: {email: "not-an-email", country: "DE"}, 181: {email: "ok@import.example", country: "Germany"}})
+	importFile(b, file, 0)
+	b.wantText("#import-counts", "240 rows read: 238 imported, 2 refused.")
+	b.clickOK("opening the import", `#import-link a`)
+	b.wantText("#h-progress", "Done")
+	take("admin-import.png")
+}
+
+// pageShotFrom is pageShot starting a little above the element sel (or
+// higher, to fill the viewport at the page's end), as a PNG.
+func pageShotFrom(sel chromedp.CSS, maxHeight int) chromedp.Action[[]byte] {
+	return func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		box, err := chromedp.Evaluate[[2]float64](fmt.Sprintf(`(() => {
+			window.scrollTo(0, 0);
+			const top = document.querySelector(%s).getBoundingClientRect().top - 16;
+			return [Math.max(0, top), document.documentElement.scrollHeight];
+		})()`, jsString(string(sel))))(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		y := max(0, min(box[0], box[1]-viewportHeight))
+		h := max(min(box[1]-y, float64(maxHeight)), viewportHeight)
+		r, err := cdp.Call(ctx, t, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			Format:                page.CaptureScreenshotFormatPng,
+			Clip:                  &page.Viewport{Y: y, Width: viewportWidth, Height: h, Scale: 1},
+			CaptureBeyondViewport: &yes, FromSurface: &yes,
+		})
+		return r.Data, err
+	}
+}
 
 // checkScreenshot fails unless the image is a PNG at the desktop width and
 // small enough to commit.
