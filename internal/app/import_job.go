@@ -19,7 +19,7 @@ import (
 // importSlice, then hands the job back to be claimed again at once: the
 // runner's handler timeout (a minute) bounds a run, not an import.
 const (
-	importBatch = 2000
+	importBatch = 5000
 	importSlice = 30 * time.Second
 )
 

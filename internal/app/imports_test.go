@@ -136,15 +136,18 @@ func (e *importEnv) leadsOf(tb testing.TB, id string) map[string]*ally.Lead {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	// EachLead streams leads without their routing explanation.
-	for _, l := range out {
-		full, err := e.db.FindLeadByID(context.Background(), l.ID)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		l.Routing = full.Routing
-	}
 	return out
+}
+
+// routed reads a lead whole: EachLead streams leads without their routing
+// explanation.
+func (e *importEnv) routed(tb testing.TB, l *ally.Lead) *ally.Lead {
+	tb.Helper()
+	full, err := e.db.FindLeadByID(context.Background(), l.ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return full
 }
 
 // rowErrors returns the import's error report as "line: reason".
@@ -177,7 +180,7 @@ func TestImportCSV(t *testing.T) {
 		if len(leads) != 3 {
 			t.Fatalf("%d leads", len(leads))
 		}
-		ana, bo, cy := leads["ana@a.example"], leads["bo@b.example"], leads["cy@c.example"]
+		ana, bo, cy := e.routed(t, leads["ana@a.example"]), e.routed(t, leads["bo@b.example"]), e.routed(t, leads["cy@c.example"])
 		// The rules place a row without partnerId; partnerId assigns directly.
 		if ana.PartnerID != e.de.ID || ana.Routing == nil || ana.Routing.Outcome != ally.RoutedByRule {
 			t.Errorf("ana: partner %s, routing %+v", ana.PartnerID, ana.Routing)
@@ -321,10 +324,10 @@ func TestImportNDJSON(t *testing.T) {
 			}
 		}
 		leads := e.leadsOf(t, im.ID)
-		a, b := leads["a@x.example"], leads["b@x.example"]
-		if a == nil || b == nil || leads["f@x.example"] == nil {
+		if leads["a@x.example"] == nil || leads["b@x.example"] == nil || leads["f@x.example"] == nil {
 			t.Fatalf("leads: %v", leads)
 		}
+		a, b := leads["a@x.example"], e.routed(t, leads["b@x.example"])
 		if a.PartnerID != e.de.ID || a.Custom["score"] != float64(5) || a.Custom["budget"] != "100" || len(a.Custom) != 2 {
 			t.Errorf("a: %+v", a)
 		}
@@ -408,13 +411,14 @@ func TestImportResumes(t *testing.T) {
 			clk := &impClock{t: time.Now().UTC()}
 			e := newImportEnv(t, engine, app.WithClock(clk.Now))
 			e.now = clk.Now
-			const rows = 5_000
+			batch := app.ImportBatch
+			rows, bad := 2*batch+500, batch+batch/2 // a bad row after lead bad, in the second batch
 			var b strings.Builder
 			b.WriteString("email,country\n")
 			for i := range rows {
 				fmt.Fprintf(&b, "lead%05d@x.example,DE\n", i)
-				if i == 2500 {
-					b.WriteString("bad row,DE\n") // the 2,502nd row, on line 2,503
+				if i == bad {
+					b.WriteString("bad row,DE\n")
 				}
 			}
 			im := e.start(t, ally.ImportCSV, b.String())
@@ -425,10 +429,10 @@ func TestImportResumes(t *testing.T) {
 				t.Fatal("the first run finished the import")
 			}
 			got, _ := e.a.Import(ctx, e.admin, im.ID)
-			if got.Status != ally.ImportRunning || got.RowsDone != 2000 || got.RowsOK != 2000 {
+			if got.Status != ally.ImportRunning || got.RowsDone != int64(batch) || got.RowsOK != int64(batch) {
 				t.Fatalf("after the first batch: %+v", got)
 			}
-			if n := len(e.leadsOf(t, im.ID)); n != 2000 {
+			if n := len(e.leadsOf(t, im.ID)); n != batch {
 				t.Fatalf("%d leads after one batch", n)
 			}
 
@@ -442,10 +446,10 @@ func TestImportResumes(t *testing.T) {
 			if err := e.a.HandleImport(runCtx, impJob(im.ID)); err == nil {
 				t.Fatal("a killed run finished the import")
 			}
-			if again, _ := e.a.Import(ctx, e.admin, im.ID); again.RowsDone != 2000 || !again.UpdatedAt.Equal(got.UpdatedAt) {
+			if again, _ := e.a.Import(ctx, e.admin, im.ID); again.RowsDone != int64(batch) || !again.UpdatedAt.Equal(got.UpdatedAt) {
 				t.Fatalf("after a killed run: %+v", again)
 			}
-			if n := len(e.leadsOf(t, im.ID)); n != 2000 {
+			if n := len(e.leadsOf(t, im.ID)); n != batch {
 				t.Fatalf("%d leads after a killed run", n)
 			}
 
@@ -454,10 +458,10 @@ func TestImportResumes(t *testing.T) {
 			clk.stop = nil
 			clk.mu.Unlock()
 			done, runs := e.runJobs(t, im.ID)
-			if done.Status != ally.ImportDone || runs != 2 || done.RowsDone != rows+1 || done.RowsOK != rows || done.RowsFailed != 1 {
+			if done.Status != ally.ImportDone || runs != 2 || done.RowsDone != int64(rows+1) || done.RowsOK != int64(rows) || done.RowsFailed != 1 {
 				t.Fatalf("after %d runs: %+v", runs, done)
 			}
-			if errs := e.rowErrors(t, im.ID); len(errs) != 1 || !strings.HasPrefix(errs[0], "2503: email") {
+			if errs := e.rowErrors(t, im.ID); len(errs) != 1 || !strings.HasPrefix(errs[0], fmt.Sprintf("%d: email", bad+3)) {
 				t.Fatalf("errors: %q", errs)
 			}
 			leads := e.leadsOf(t, im.ID)
@@ -484,16 +488,16 @@ func TestImportProgressBytes(t *testing.T) {
 			e.now = clk.Now
 			var b strings.Builder
 			b.WriteString("email\n")
-			for i := range 3000 {
+			for i := range app.ImportBatch * 3 / 2 {
 				fmt.Fprintf(&b, "lead%05d@x.example\n", i)
 			}
 			im := e.start(t, ally.ImportCSV, b.String())
 			if err := e.a.HandleImport(context.Background(), impJob(im.ID)); err == nil {
-				t.Fatal("one run imported 3,000 rows in a one-batch time slice")
+				t.Fatal("one run imported a batch and a half in a one-batch time slice")
 			}
 			half, _ := e.a.Import(context.Background(), e.admin, im.ID)
-			if want := int64(len("email\n") + 2000*len("lead00000@x.example\n")); half.BytesDone != want {
-				t.Errorf("after a batch of 2,000: %d bytes read of %d, want %d", half.BytesDone, half.Bytes, want)
+			if want := int64(len("email\n") + app.ImportBatch*len("lead00000@x.example\n")); half.BytesDone != want {
+				t.Errorf("after a batch: %d bytes read of %d, want %d", half.BytesDone, half.Bytes, want)
 			}
 			if done, _ := e.runJobs(t, im.ID); done.BytesDone != done.Bytes {
 				t.Errorf("done: %d bytes read of %d", done.BytesDone, done.Bytes)
