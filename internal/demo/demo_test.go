@@ -120,7 +120,7 @@ func TestSeedShowsLeadDistribution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Rules != 4 || res.Leads < 200 || res.UnassignedLeads == 0 || res.UnassignedLeads > res.Leads/2 {
+	if res.Rules != 5 || res.Leads < 200 || res.UnassignedLeads == 0 || res.UnassignedLeads > res.Leads/2 {
 		t.Fatalf("%d rules, %d leads, %d unassigned", res.Rules, res.Leads, res.UnassignedLeads)
 	}
 	system := ally.System("test")
@@ -141,8 +141,19 @@ func TestSeedShowsLeadDistribution(t *testing.T) {
 			t.Fatalf("demo delivery %s: %s %s; want pending e-mails only (webhooks are off)", d.ID, d.Channel, d.Status)
 		}
 	}
+	// Every demo portal user's organization has leads to show.
+	for _, u := range res.PortalUsers {
+		ps, err := a.Partners(ctx, system, ally.PartnerFilter{Query: u.Email[strings.Index(u.Email, "@")+1:], Limit: 1})
+		if err != nil || len(ps.Items) != 1 {
+			t.Fatalf("partner of %s: %v", u.Email, err)
+		}
+		leads, err := a.Leads(ctx, system, ally.LeadFilter{PartnerID: ps.Items[0].ID, Limit: 1})
+		if err != nil || len(leads.Items) == 0 {
+			t.Errorf("%s (%s) has no leads to see in the portal (%v)", u.Partner, u.Email, err)
+		}
+	}
 	again, err := demo.Seed(ctx, a, demo.DefaultSeed)
-	if err != nil || again.Leads != 0 || again.Rules != 4 {
+	if err != nil || again.Leads != 0 || again.Rules != 5 {
 		t.Fatalf("second run: %d leads, %d rules, %v", again.Leads, again.Rules, err)
 	}
 }

@@ -13,8 +13,10 @@ import (
 const demoLeads = 240
 
 // seedRules makes the demo routing rules, unless there are rules already.
-// They cover North America, EMEA, APAC and events; Latin American web
-// leads match none and wait in the unassigned queue.
+// They cover North America, referrals and webinars (for the referral
+// partners, whose demo portal users then have leads to see), EMEA, APAC
+// and events; Latin American web leads match none and wait in the
+// unassigned queue.
 func (s *seeder) seedRules(ctx context.Context, _ *rand.Rand) error {
 	have, err := s.app.RoutingRules(ctx, s.actor)
 	if err != nil {
@@ -44,6 +46,9 @@ func (s *seeder) seedRules(ctx context.Context, _ *rand.Rand) error {
 		{Name: ptr("North America: resellers take turns"), Priority: ptr(10), Enabled: ptr(true),
 			Conditions: &ally.RuleConditions{Regions: []string{"North America"}, Categories: []string{"Reseller"}},
 			Mode:       ptr(ally.RouteRoundRobin), DailyCap: ptr(25)},
+		{Name: ptr("Referrals and webinars: referral partners take turns"), Priority: ptr(15), Enabled: ptr(true),
+			Conditions: &ally.RuleConditions{Sources: []string{"referral", "webinar"}, Categories: []string{"Referral"}},
+			Mode: ptr(ally.RouteRoundRobin), DailyCap: ptr(10)},
 		{Name: ptr("EMEA web and referral leads: MSPs by weight"), Priority: ptr(20), Enabled: ptr(true),
 			Conditions: &ally.RuleConditions{Regions: []string{"EMEA"}, Sources: []string{"web", "referral"}},
 			Mode:       ptr(ally.RouteWeighted), Weights: &weights, MonthlyCap: ptr(500)},
