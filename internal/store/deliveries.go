@@ -19,8 +19,8 @@ var deliveryInsert = newBatchInsert("deliveries", "", "id text", "event text", "
 	"status text", "attempts integer", "next_attempt_at bigint", "last_status_code integer",
 	"last_error text", "created_at bigint", "updated_at bigint", "delivered_at bigint")
 
-// CreateDeliveries inserts ds, a few hundred rows per statement. An unknown
-// partner or lead is ECodeInvalid.
+// CreateDeliveries inserts ds in bulk (insertMany). An unknown partner or
+// lead is ECodeInvalid.
 func (t *tx) CreateDeliveries(ctx context.Context, ds []*ally.Delivery) error {
 	err := t.insertMany(ctx, deliveryInsert, len(ds), func(i int, dst []any) ([]any, error) {
 		d := ds[i]

@@ -113,8 +113,8 @@ func (t *tx) DeleteImportChunks(ctx context.Context, importID string) error {
 var importErrorInsert = newBatchInsert("import_errors", " ON CONFLICT (import_id, line) DO NOTHING",
 	"import_id text", "line bigint", "reason text")
 
-// CreateImportErrors inserts row errors, a few hundred per statement. The
-// reason may quote the file: it is made valid UTF-8 without NUL bytes.
+// CreateImportErrors inserts row errors in bulk (insertMany). The reason
+// may quote the file: it is made valid UTF-8 without NUL bytes.
 func (t *tx) CreateImportErrors(ctx context.Context, es []*ally.ImportRowError) error {
 	err := t.insertMany(ctx, importErrorInsert, len(es), func(i int, dst []any) ([]any, error) {
 		e := es[i]

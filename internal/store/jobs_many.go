@@ -12,8 +12,8 @@ var jobInsert = newBatchInsert("jobs", "", "id text", "kind text", "args bytea",
 	"attempts integer", "max_attempts integer", "run_at bigint", "last_error text", "created_at bigint")
 
 // EnqueueMany inserts js as pending, like Enqueue (filling in the same
-// defaults, in each job), a few hundred per statement: an import batch's
-// deliveries cost a few statements, not one per job.
+// defaults, in each job), in bulk (insertMany): an import batch's
+// deliveries cost one statement on PostgreSQL and one prepared one on SQLite.
 func (t *tx) EnqueueMany(ctx context.Context, js []*ally.Job) error {
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	for _, j := range js {

@@ -22,8 +22,8 @@ var leadInsert = newBatchInsert("leads", "", "id text", "version bigint",
 	"status_reason text", "routing text", "assigned_at bigint", "updated_at bigint",
 	"received_at bigint", "import_id text")
 
-// CreateLeads inserts ls, a few hundred rows per statement, with version 1
-// where a lead's Version is zero. An unknown partner is ECodeInvalid, a
+// CreateLeads inserts ls in bulk (insertMany), with version 1 where a
+// lead's Version is zero. An unknown partner is ECodeInvalid, a
 // taken id ECodeConflict.
 func (t *tx) CreateLeads(ctx context.Context, ls []*ally.Lead) error {
 	err := t.insertMany(ctx, leadInsert, len(ls), func(i int, dst []any) ([]any, error) {

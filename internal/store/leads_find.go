@@ -61,7 +61,7 @@ func (q queries) EachLead(ctx context.Context, f ally.LeadFilter, fn func(*ally.
 // openStatuses are the statuses a partner still has to act on.
 var openStatuses = []ally.LeadStatus{ally.LeadNew, ally.LeadAccepted, ally.LeadContacted, ally.LeadQualified}
 
-// leadStatsSQL counts in one pass over the partner's range of ix_leads_partner.
+// leadStatsSQL counts in one pass over the partner's range of a partner index.
 var leadStatsSQL = `SELECT COUNT(*),
 	COALESCE(SUM(CASE WHEN received_at >= $2 THEN 1 ELSE 0 END), 0),
 	COALESCE(SUM(CASE WHEN status IN ('` + strings.Join(statusStrings(openStatuses), "', '") + `') THEN 1 ELSE 0 END), 0)

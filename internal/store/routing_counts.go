@@ -54,7 +54,7 @@ func (q queries) leadCounts(ctx context.Context, partnerIDs []string, day, month
 	var w where
 	w.add(inList(q.engine, &w, "partner_id", partnerIDs))
 	w.add("period IN (" + w.arg(day) + ", " + w.arg(month) + ")")
-	rows, err := q.q.QueryContext(ctx, `SELECT partner_id, period, n FROM lead_counts`+w.clause()+suffix, w.args...)
+	rows, err := q.query(ctx, `SELECT partner_id, period, n FROM lead_counts`+w.clause()+suffix, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: lead counts: %w", err)
 	}
@@ -139,7 +139,7 @@ func (q queries) FindRuleCounts(ctx context.Context, ruleID string, partnerIDs [
 	if len(partnerIDs) > 0 {
 		w.add(inList(q.engine, &w, "partner_id", partnerIDs))
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT partner_id, n FROM rule_counts`+w.clause(), w.args...)
+	rows, err := q.query(ctx, `SELECT partner_id, n FROM rule_counts`+w.clause(), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find rule counts: %w", err)
 	}
