@@ -32,9 +32,12 @@ var mxColumns = []string{"anon", "partnerA", "partnerB", "owner", "admin", "mana
 // signIn signs every actor in through the real sign-in forms.
 func (f *mxFix) signIn() {
 	f.t.Helper()
-	aMarks := []string{"azurite", strings.ToLower(f.a.logo)}
-	bMarks := []string{"bravura", strings.ToLower(f.b.logo)}
-	both := append(append([]string{}, aMarks...), bMarks...)
+	// What only those who see every partner may see is hidden from all
+	// others, along with the partners they may not see.
+	vendor := strings.ToLower(mxVendorMarker)
+	aMarks := []string{"azurite", strings.ToLower(f.a.logo), vendor}
+	bMarks := []string{"bravura", strings.ToLower(f.b.logo), vendor}
+	both := append(append([]string{}, aMarks...), bMarks[:2]...)
 	staff := func(name string, col int, email string, hides []string) *mxActor {
 		return &mxActor{name: name, col: col, hides: hides, renew: func(a *mxActor) { a.admin = f.formSignIn("/admin", email) }}
 	}
@@ -123,12 +126,11 @@ func (f *mxFix) do(a *mxActor, method, path, body string) mxAnswer {
 	ctype := ""
 	switch {
 	case body == "@logo":
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		fw, _ := mw.CreateFormFile("logo", "logo.png")
-		_, _ = fw.Write(mxPNG())
-		_ = mw.Close()
-		rd, ctype = &buf, mw.FormDataContentType()
+		rd, ctype = mxUpload("logo", "logo.png", mxPNG())
+	case strings.HasPrefix(body, "@csv:"): // a form uploading the CSV file that follows
+		rd, ctype = mxUpload("file", "matrix.csv", []byte(strings.TrimPrefix(body, "@csv:")))
+	case strings.HasPrefix(body, "csv:"): // the CSV file that follows as the body itself
+		rd, ctype = strings.NewReader(strings.TrimPrefix(body, "csv:")), "text/csv"
 	case strings.HasPrefix(path, "/api/") && body != "":
 		rd, ctype = strings.NewReader(body), "application/json"
 	case method != http.MethodGet:
@@ -162,6 +164,16 @@ func (f *mxFix) do(a *mxActor, method, path, body string) mxAnswer {
 	data, err := io.ReadAll(res.Body)
 	f.must(err)
 	return mxAnswer{status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: string(data)}
+}
+
+// mxUpload is a multipart form holding one file.
+func mxUpload(field, name string, data []byte) (io.Reader, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile(field, name)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	return &buf, mw.FormDataContentType()
 }
 
 var (

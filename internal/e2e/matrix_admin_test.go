@@ -33,7 +33,7 @@ const (
 )
 
 func mxRoutes() []mxRoute {
-	return slices.Concat(mxAdminRoutes, mxSettingsRoutes, mxPortalRoutes, mxAPIRoutes, mxOtherRoutes)
+	return slices.Concat(mxAdminRoutes, mxLeadAdminRoutes, mxSettingsRoutes, mxPortalRoutes, mxLeadPortalRoutes, mxAPIRoutes, mxLeadAPIRoutes, mxOtherRoutes)
 }
 
 var mxAdminRoutes = []mxRoute{

@@ -17,6 +17,7 @@ import (
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/api"
 	"github.com/allyprm/ally/internal/app"
+	"github.com/allyprm/ally/internal/outbound"
 	"github.com/allyprm/ally/internal/store"
 	"github.com/allyprm/ally/internal/store/storetest"
 	"github.com/allyprm/ally/internal/web"
@@ -54,6 +55,9 @@ type mxPartner struct {
 	contact *ally.Contact // a contact without portal access
 	user    *ally.Contact // the portal user, signed in
 	logo    string        // the id of its uploaded logo
+	hook    string        // its webhook URL, at the fixture's receiver
+	lead    string        // a lead of its own (A's was placed by a rule that passed B over)
+	dlv     string        // the webhook delivery of that lead, with an attempt
 }
 
 // mxFix is one engine's fixture.
@@ -75,6 +79,11 @@ type mxFix struct {
 	spare                     *ally.User // a viewer no actor signs in as; grants are given to them
 	keyRead, keyAll           string     // API keys: partners:read only, and every scope
 	actors                    []*mxActor
+
+	// The lead half (see seedLeads): a lead no rule placed, the rule that
+	// passed B over for A's lead, an import, a vendor subscription and one
+	// of its deliveries. All but the rule carry mxVendorMarker.
+	queued, rule, imp, sub, subDlv string
 }
 
 var mxSys = ally.System("access matrix")
@@ -90,7 +99,10 @@ func mxNewFix(t *testing.T, engine string) *mxFix {
 	// not the lock-out (which has tests of its own).
 	policy := app.AuthPolicy{AccountFailures: 1 << 20, IPFailures: 1 << 20, MailsPerAddress: 1 << 20, MailRequestsIP: 1 << 20}
 	log := slog.New(slog.NewTextHandler(mxLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-	a := app.New(db, app.WithBaseURL(base), app.WithAuthPolicy(policy), app.WithLogger(log))
+	// Webhooks go to a receiver of the test's own, on 127.0.0.1, as an
+	// admin who allowed that host would have them go.
+	out := outbound.New(outbound.Options{AllowHosts: []string{"127.0.0.1"}})
+	a := app.New(db, app.WithBaseURL(base), app.WithAuthPolicy(policy), app.WithLogger(log), app.WithOutbound(out))
 	api.Register(mux, a, api.Config{Logger: log, RateLimit: 1e6, RateBurst: 1 << 20})
 	apiPatterns := mux.patterns
 	web.Register(mux.ServeMux, a, web.Config{BaseURL: base, Logger: log})
@@ -98,6 +110,7 @@ func mxNewFix(t *testing.T, engine string) *mxFix {
 	t.Cleanup(srv.Close)
 	f := &mxFix{t: t, ctx: context.Background(), db: db, app: a, base: base, patterns: apiPatterns, hash: app.HashPassword(mxPassword)}
 	f.seed()
+	f.seedLeads()
 	f.signIn()
 	f.plant()
 	// Static files have content-hashed names: take one from a page.
@@ -176,12 +189,13 @@ func (f *mxFix) seed() {
 	f.must(err)
 }
 
-// template makes an experience template with the dashboard and a profile
-// of every kind of property (a core one of each kind, a custom one) whose
-// name, website, logo and custom note the partner may edit.
+// template makes an experience template with the dashboard, the leads
+// (with their export), the delivery settings and a profile of every kind
+// of property (a core one of each kind, a custom one) whose name, website,
+// logo and custom note the partner may edit.
 func (f *mxFix) template(name string) string {
 	f.t.Helper()
-	sections := ally.Sections{Dashboard: true, Profile: true}
+	sections := ally.Sections{Dashboard: true, Profile: true, Leads: true, LeadExport: true, DeliverySettings: true}
 	profile := []ally.ProfileField{{Key: ally.CoreName, Editable: true}, {Key: ally.CoreWebsite, Editable: true},
 		{Key: ally.CoreLogo, Editable: true}, {Key: ally.CoreTier}, {Key: ally.CoreManager}, {Key: ally.CoreChampion},
 		{Key: "region_note", Editable: true}}

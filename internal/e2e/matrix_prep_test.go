@@ -27,11 +27,14 @@ func (v mxVals) fill(s string) string {
 //	{U} a staff user (the spare viewer)   {TIER} {PHASE} {PROP} {TPL} {KEY} catalog ids
 //	{TOKEN} a link token that was never issued   {NOFILE} a file id never stored
 //	{STATIC} a static file
+//	{LEAD} the partner's lead   {DLV} its webhook delivery   {OTHER} the other partner (A's for B)
+//	{QLEAD} the lead no rule placed   {SDLV} a delivery to the vendor's subscription {SUB}
+//	{RULE} the rule that passed B over   {IMP} the import
 func (f *mxFix) vals(side mxSide) mxVals {
-	p, c := f.a, f.a
+	p, c, other := f.a, f.a, f.b
 	switch side {
 	case mxB:
-		p, c = f.b, f.b
+		p, c, other = f.b, f.b, f.a
 	case mxMix:
 		c = f.b
 	}
@@ -44,6 +47,8 @@ func (f *mxFix) vals(side mxSide) mxVals {
 		"{M}": marker, "{m}": strings.ToLower(marker), "{N}": strconv.Itoa(f.next()), "{V}": "1",
 		"{U}": f.spare.ID, "{TIER}": f.tier, "{PHASE}": f.phase, "{PROP}": f.prop, "{TPL}": f.tpl, "{KEY}": f.key,
 		"{TOKEN}": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "{NOFILE}": ally.NewID(ally.PrefixFile), "{STATIC}": f.static,
+		"{LEAD}": p.lead, "{DLV}": p.dlv, "{OTHER}": other.p.ID, "{QLEAD}": f.queued, "{SDLV}": f.subDlv, "{SUB}": f.sub,
+		"{RULE}": f.rule, "{IMP}": f.imp,
 	}
 }
 
@@ -128,6 +133,46 @@ var (
 		p, err := f.app.CreatePhase(f.ctx, mxSys, ally.PhaseFields{Name: mxPtr("Phase " + v["{N}"])})
 		f.must(err)
 		v["{PHASE}"] = p.ID
+	}}
+
+	// mxNewLead: {LEAD} is a new lead given to the side's partner, named
+	// for neither partner: the line may give it to the other one.
+	mxNewLead = &mxPrep{fresh: func(f *mxFix, side mxSide, v mxVals) {
+		v["{LEAD}"] = f.lead(ally.LeadInput{FirstName: "Moved", LastName: "Lead " + v["{N}"], Email: "moved" + v["{N}"] + "@matrix.example",
+			PartnerID: v["{P}"]}).ID
+	}}
+	// mxMovedLead: {LEAD} is a new lead the side's partner was given, then
+	// the other partner (A's went to B, B's to A).
+	mxMovedLead = &mxPrep{fresh: func(f *mxFix, side mxSide, v mxVals) {
+		mxNewLead.fresh(f, side, v)
+		_, err := f.app.AssignLead(f.ctx, mxSys, v["{LEAD}"], v["{OTHER}"], nil)
+		f.must(err)
+	}}
+	// mxNewQueued: {QLEAD} is a new lead no rule places, named for no
+	// partner: the line may give it to one.
+	mxNewQueued = &mxPrep{fresh: func(f *mxFix, side mxSide, v mxVals) {
+		v["{QLEAD}"] = f.lead(ally.LeadInput{FirstName: "Queued", LastName: "Lead " + v["{N}"], Email: "queued" + v["{N}"] + "@matrix.example",
+			Country: "FR"}).ID
+	}}
+	// mxNewRule: {RULE} is a new rule, off, so it never places a lead.
+	mxNewRule = &mxPrep{fresh: func(f *mxFix, side mxSide, v mxVals) {
+		rr := ally.RouteRoundRobin
+		r, err := f.app.CreateRoutingRule(f.ctx, mxSys, ally.RoutingRuleFields{Name: mxPtr("Rule " + v["{N}"]), Mode: &rr, Enabled: mxPtr(false)})
+		f.must(err)
+		v["{RULE}"] = r.ID
+	}}
+	// mxNewSub: {SUB} is a new vendor subscription, off.
+	mxNewSub = &mxPrep{fresh: func(f *mxFix, side mxSide, v mxVals) {
+		s, err := f.app.CreateSubscription(f.ctx, mxSys, ally.SubscriptionFields{URL: mxPtr("https://hooks.vendor.example/" + v["{N}"]),
+			Events: &[]string{ally.EventLeadCreated}, Enabled: mxPtr(false)})
+		f.must(err)
+		v["{SUB}"] = s.ID
+	}}
+	// mxMarkedDelivery puts both partners' delivery settings back as the
+	// fixture has them, for portal lines that change the caller's own.
+	mxMarkedDelivery = &mxPrep{fresh: func(f *mxFix, side mxSide, v mxVals) {
+		f.markDelivery(f.a)
+		f.markDelivery(f.b)
 	}}
 )
 

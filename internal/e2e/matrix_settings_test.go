@@ -43,6 +43,14 @@ var mxSettingsRoutes = []mxRoute{
 	{"POST /admin/settings/api-keys", "/admin/settings/api-keys", "name=Key+{N}&scope=partners%3Aread", mxAdmins, nil},
 	{"POST /admin/settings/api-keys/{id}/revoke", "/admin/settings/api-keys/{KEY}/revoke", "", mxAdmins, mxNewKey},
 
+	// The vendor's own event subscriptions: their deliveries carry every partner's leads.
+	{"GET /admin/settings/webhooks", "/admin/settings/webhooks", "", mxAdmins, nil},
+	{"POST /admin/settings/webhooks", "/admin/settings/webhooks", "url=https%3A%2F%2Fhooks.vendor.example%2F{N}&event=lead.created&description=Matrix", mxAdmins, nil},
+	{"GET /admin/settings/webhooks/{id}", "/admin/settings/webhooks/{SUB}", "", mxAdmins, nil},
+	{"POST /admin/settings/webhooks/{id}", "/admin/settings/webhooks/{SUB}", "url=https%3A%2F%2Fhooks.vendor.example%2F{N}&event=lead.assigned&description=Renamed", mxAdmins, mxNewSub},
+	{"POST /admin/settings/webhooks/{id}/rotate", "/admin/settings/webhooks/{SUB}/rotate", "", mxAdmins, mxNewSub},
+	{"POST /admin/settings/webhooks/{id}/delete", "/admin/settings/webhooks/{SUB}/delete", "", mxAdmins, mxNewSub},
+
 	{"GET /admin/settings/branding", "/admin/settings/branding", "", mxAdmins, nil},
 	{"POST /admin/settings/branding", "/admin/settings/branding", "vendorName=Vendor&accentPicker=%23336699&quietDays=60", mxAdmins, nil},
 	{"GET /admin/settings/email", "/admin/settings/email", "", mxAdmins, nil},

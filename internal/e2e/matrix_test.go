@@ -50,7 +50,7 @@ func TestAccessMatrix(t *testing.T) {
 type mxRoute struct {
 	pattern string  // the route as registered, e.g. "GET /admin/partners/{id}"
 	path    string  // what is requested; placeholders such as {P} are filled per side (see mxFix.vals)
-	body    string  // a form, JSON for /api/v1, or "@logo" for a PNG upload; placeholders filled too
+	body    string  // a form, JSON for /api/v1, "@logo" (a PNG upload), "@csv:…" (a CSV upload) or "csv:…" (a CSV body); placeholders filled too
 	want    string  // one answer per column of mxColumns, see mxWant
 	prep    *mxPrep // what each call needs made fresh, or nil
 }
@@ -82,7 +82,7 @@ func (r mxRoute) sides() []mxSide {
 	switch {
 	case strings.Contains(s, "{C}"):
 		return []mxSide{mxA, mxB, mxMix}
-	case strings.Contains(s, "{P}") || strings.Contains(s, "{F}") || strings.Contains(s, "{X}"):
+	case slices.ContainsFunc([]string{"{P}", "{F}", "{X}", "{LEAD}", "{DLV}", "{OTHER}"}, func(p string) bool { return strings.Contains(s, p) }):
 		return []mxSide{mxA, mxB}
 	}
 	return []mxSide{mxNone}
@@ -212,6 +212,7 @@ func mxCoverage(t *testing.T, f *mxFix, routes []mxRoute) {
 func (f *mxFix) controls() {
 	f.t.Helper()
 	a, b := []string{"azurite", strings.ToLower(f.a.logo)}, []string{"bravura", strings.ToLower(f.b.logo)}
+	v := []string{strings.ToLower(mxVendorMarker)}
 	for _, c := range []struct {
 		actor, path string
 		shows       []string
@@ -229,6 +230,20 @@ func (f *mxFix) controls() {
 		{"keyAll", "/api/v1/partners/" + f.b.p.ID + "/contacts", b[:1]},
 		{"owner", "/admin/notifications", b[:1]},
 		{"manager", "/admin/notifications", a[:1]},
+		// The lead half: A's routing explanation names B, B's secret and
+		// receiver hold its marker, the queue and the vendor's deliveries theirs.
+		{"owner", "/admin/leads/" + f.a.lead, b[:1]},
+		{"keyAll", "/api/v1/leads/" + f.a.lead, b[:1]},
+		{"manager", "/admin/leads", a[:1]},
+		{"owner", "/admin/leads/unassigned", v},
+		{"owner", "/admin/deliveries", []string{"azurite", "bravura", v[0]}},
+		{"owner", "/admin/deliveries/" + f.b.dlv, []string{"bravura-buyer", "receiver /bravura/hook answered"}},
+		{"keyAll", "/api/v1/deliveries/" + f.subDlv, []string{"azurite", v[0]}},
+		{"keyAll", "/api/v1/partners/" + f.b.p.ID + "/delivery-settings", []string{"bravurasigningsecret", "/bravura/hook"}},
+		{"partnerB", "/partner/delivery", []string{"bravurasigningsecret", "/bravura/hook"}},
+		{"partnerA", "/partner/leads/" + f.a.lead, []string{"alice@azurite-buyer.example"}},
+		{"owner", "/admin/imports/" + f.imp + "/errors.csv", b[:1]},
+		{"owner", "/admin/settings/webhooks/" + f.sub, v},
 	} {
 		i := slices.IndexFunc(f.actors, func(a *mxActor) bool { return a.name == c.actor })
 		ans := f.do(f.actors[i], http.MethodGet, c.path, "")
