@@ -121,9 +121,9 @@ func BenchmarkImportBareInsert(b *testing.B) {
 			rows := storedLeads(b, e.db)
 			for _, table := range []string{"plain", "leads"} {
 				b.Run(table, func(b *testing.B) {
-					for n := range b.N {
+					for range b.N {
 						b.StopTimer()
-						target := bareTarget(b, e.db, table, n)
+						target := bareTarget(b, e.db, table)
 						b.StartTimer()
 						if engine == store.EnginePostgres {
 							bareCopy(b, url, target, rows)
@@ -176,25 +176,26 @@ func storedLeads(b *testing.B, db *store.DB) [][]any {
 	return rows
 }
 
-// bareTarget makes the table the n-th run writes to: a new plain table,
-// or the leads table emptied.
-func bareTarget(b *testing.B, db *store.DB, kind string, n int) string {
+// bareTarget empties the table a run writes to: a plain table made anew,
+// or the leads table.
+func bareTarget(b *testing.B, db *store.DB, kind string) string {
 	if kind == "leads" {
 		if _, err := db.SQLDB().Exec(`DELETE FROM leads`); err != nil {
 			b.Fatal(err)
 		}
 		return "leads"
 	}
-	name := fmt.Sprintf("bare_leads_%d", n)
 	cols := make([]string, len(leadColumns))
 	for i, c := range leadColumns {
 		cols[i] = c.name + " " + c.typ
 	}
 	cols[0] += " PRIMARY KEY"
-	if _, err := db.SQLDB().Exec(`CREATE TABLE ` + name + ` (` + strings.Join(cols, ", ") + `)`); err != nil {
-		b.Fatal(err)
+	for _, stmt := range []string{`DROP TABLE IF EXISTS bare_leads`, `CREATE TABLE bare_leads (` + strings.Join(cols, ", ") + `)`} {
+		if _, err := db.SQLDB().Exec(stmt); err != nil {
+			b.Fatal(err)
+		}
 	}
-	return name
+	return "bare_leads"
 }
 
 func leadColumnNames() []string {
