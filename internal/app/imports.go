@@ -88,12 +88,20 @@ func (a *App) StartImport(ctx context.Context, actor ally.Actor, format ally.Imp
 }
 
 // readChunk fills buf from r as far as it can; last says r has ended.
+// Only io.EOF ends the body: a request cut short reads as another error
+// (net/http's is io.ErrUnexpectedEOF), and its upload must not be taken.
 func readChunk(r io.Reader, buf []byte) (n int, last bool, err error) {
-	n, err = io.ReadFull(r, buf)
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return n, true, nil
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if errors.Is(err, io.EOF) {
+			return n, true, nil
+		}
+		if err != nil {
+			return n, false, err
+		}
 	}
-	return n, false, err
+	return n, false, nil
 }
 
 // storeChunk writes one chunk of an upload (the first one creates the

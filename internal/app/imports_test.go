@@ -532,6 +532,43 @@ func TestImportUploadLimits(t *testing.T) {
 	})
 }
 
+// TestImportInterruptedUpload: an upload whose request dies midway stays
+// "uploading", never queued, nothing imported; the sweep fails it later.
+func TestImportInterruptedUpload(t *testing.T) {
+	eachImport(t, func(t *testing.T, e *importEnv) {
+		ctx := context.Background()
+		body := io.MultiReader(strings.NewReader("email\n"), io.LimitReader(impFiller{}, ally.ImportChunkSize+10), impBroken{})
+		if _, err := e.a.StartImport(ctx, e.admin, ally.ImportCSV, "cut.csv", body); err == nil {
+			t.Fatal("an upload cut short was taken")
+		}
+		ims, _ := e.a.Imports(ctx, e.admin, 10)
+		if len(ims) != 1 || ims[0].Status != ally.ImportUploading || ims[0].Bytes != ally.ImportChunkSize {
+			t.Fatalf("imports: %+v", ims)
+		}
+		if n, err := jobs.New(e.db, jobs.Options{}).RunOnce(ctx); err != nil || n != 0 {
+			t.Fatalf("jobs after a cut upload: %d %v", n, err)
+		}
+		if n, err := e.a.FailStaleUploads(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+			t.Fatalf("a fresh upload was failed: %d %v", n, err)
+		}
+		if n, err := e.a.FailStaleUploads(ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
+			t.Fatalf("stale uploads failed: %d %v", n, err)
+		}
+		im, _ := e.a.Import(ctx, e.admin, ims[0].ID)
+		if im.Status != ally.ImportFailed || !strings.Contains(im.Error, "interrupted") {
+			t.Fatalf("after the sweep: %+v", im)
+		}
+		if _, err := e.db.FindImportChunk(ctx, im.ID, 0); !ally.IsNotFound(err) {
+			t.Errorf("chunk of a failed upload: %v", err)
+		}
+	})
+}
+
+// impBroken is a request body whose connection dropped.
+type impBroken struct{}
+
+func (impBroken) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
+
 // impFiller reads as an endless CSV-ish stream.
 type impFiller struct{}
 
