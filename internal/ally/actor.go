@@ -93,14 +93,15 @@ func (s Scope) Valid() bool { return slices.Contains(AllScopes, s) }
 
 // roleScopes says what each staff role may do, in the same vocabulary as keys,
 // so one check serves both. Managers and viewers are further limited to the
-// partners they may see (see the application layer).
+// partners they may see (see the application layer). Routing rules are
+// the vendor's, and name partners outside any one book: owners and admins only.
 var roleScopes = map[Role][]Scope{
 	RoleOwner: AllScopes,
 	RoleAdmin: AllScopes,
 	RoleManager: {ScopePartnersRead, ScopePartnersWrite, ScopeContactsRead, ScopeContactsWrite, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead,
-		ScopeLeadsRead, ScopeLeadsWrite, ScopeRoutingRead, ScopeDeliveriesRead, ScopeDeliveriesWrite},
+		ScopeLeadsRead, ScopeLeadsWrite, ScopeDeliveriesRead, ScopeDeliveriesWrite},
 	RoleViewer: {ScopePartnersRead, ScopeContactsRead, ScopeTiersRead, ScopePhasesRead, ScopeTemplatesRead, ScopeUsersRead,
-		ScopeLeadsRead, ScopeRoutingRead, ScopeDeliveriesRead},
+		ScopeLeadsRead, ScopeDeliveriesRead},
 }
 
 // Can reports whether the actor holds scope s.

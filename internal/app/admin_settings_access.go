@@ -10,3 +10,10 @@ import "github.com/allyprm/ally/internal/ally"
 func (a *App) RequireSettingsAccess(actor ally.Actor) error {
 	return requireAdmin(actor, "may open the settings")
 }
+
+// RequireScope says whether the actor holds scope, for pages that show a
+// form before any use case runs (a new routing rule, a dry run): they
+// refuse up front what the use case would refuse on submit.
+func (a *App) RequireScope(actor ally.Actor, scope ally.Scope) error {
+	return require(actor, scope)
+}

@@ -27,10 +27,12 @@ type importArgs struct {
 	ImportID string `json:"importId"`
 }
 
-// requireImports refuses partner users, then checks the scope.
+// requireImports lets in only those who see every partner (owners, admins,
+// keys): an import's rows may name any partner, and its results and error
+// report would show a manager partners outside their book.
 func requireImports(actor ally.Actor, scope ally.Scope) error {
-	if actor.Kind == ally.ActorPartner {
-		return ally.Errorf(ally.ECodeForbidden, "imports are for the vendor's staff and API keys")
+	if !actor.SeesAllPartners() {
+		return ally.Errorf(ally.ECodeForbidden, "imports are for the vendor's owners, admins and API keys")
 	}
 	return require(actor, scope)
 }

@@ -301,8 +301,11 @@ func TestDryRunChangesNothing(t *testing.T) {
 		e.rule(ally.RoutingRuleFields{Name: ptr("Everyone"), Priority: ptr(100), Mode: ptr(ally.RouteRoundRobin), DailyCap: ptr(5)})
 		before := len(e.audit(""))
 		viewer := mustUser(t, e.app, "vic@vendor.example", ally.RoleViewer)
+		_, err := e.app.DryRunRouting(e.ctx, viewer, ally.LeadInput{Email: "ada@lead.example"})
+		wantCode(t, err, ally.ECodeForbidden) // the rules are the vendor's: owners and admins only
+		reader := ally.Actor{Kind: ally.ActorAPIKey, ID: "key_r", Scopes: []ally.Scope{ally.ScopeRoutingRead}}
 		for range 3 {
-			d, err := e.app.DryRunRouting(e.ctx, viewer, ally.LeadInput{Email: " Ada@Lead.example ", Country: "de"})
+			d, err := e.app.DryRunRouting(e.ctx, reader, ally.LeadInput{Email: " Ada@Lead.example ", Country: "de"})
 			if err != nil || d.PartnerID != a.ID || d.RuleName != "Everyone" || len(d.Rules) != ally.MaxTraceLength {
 				t.Fatalf("dry run: %+v %v", d, err)
 			}
@@ -313,7 +316,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 		if n := len(e.audit("")); n != before+1 { // the viewer's creation only
 			t.Fatalf("dry run wrote %d audit events", n-before-1)
 		}
-		_, err := e.app.DryRunRouting(e.ctx, viewer, ally.LeadInput{Email: "nope"})
+		_, err = e.app.DryRunRouting(e.ctx, reader, ally.LeadInput{Email: "nope"})
 		wantCode(t, err, ally.ECodeInvalid)
 		// The turn the dry run showed is still the next one.
 		if l := e.intake(e.input("DE", "", "")); l.PartnerID != a.ID {
@@ -370,11 +373,11 @@ func TestRoutingRuleEditing(t *testing.T) {
 			t.Fatalf("audit update: %+v", ev)
 		}
 
-		// Who may edit: admins and keys with routing:write; managers and viewers read.
+		// Who may see and edit: admins and keys with routing:write; not
+		// managers and viewers (rules name partners outside their book).
 		mgr := mustUser(t, e.app, "mia@vendor.example", ally.RoleManager)
-		if _, err := e.app.RoutingRule(e.ctx, mgr, r.ID); err != nil {
-			t.Fatal(err)
-		}
+		_, err = e.app.RoutingRule(e.ctx, mgr, r.ID)
+		wantCode(t, err, ally.ECodeForbidden)
 		_, err = e.app.CreateRoutingRule(e.ctx, mgr, ally.RoutingRuleFields{Name: ptr("Mine"), Mode: ptr(ally.RouteRoundRobin)})
 		wantCode(t, err, ally.ECodeForbidden)
 		key := ally.Actor{Kind: ally.ActorAPIKey, ID: "key_l", Scopes: []ally.Scope{ally.ScopeLeadsRead}}

@@ -11,9 +11,8 @@ package e2e_test
 // and the viewer A's, never B's (404) nor the unassigned queue and the
 // vendor's own deliveries, which only owners and admins see. Managers may
 // change leads and redeliver; viewers may not (403, before anything is
-// read). Rules: every staff user reads them and tries the dry run; owners
-// and admins change them. Imports are the vendor's: any staff user reads
-// them, all but viewers upload.
+// read). Rules and imports are the vendor's (a rule or an import's rows
+// may name any partner): owners and admins only, 403 to the others.
 
 // mxVendorOnly: what only those who see every partner see; the manager
 // and the viewer are told it does not exist.
@@ -43,14 +42,13 @@ var mxLeadAdminRoutes = []mxRoute{
 	// The queue's leads are for those who see every partner.
 	{"POST /admin/leads/{id}/assign", "/admin/leads/{QLEAD}/assign", "partner={P}&next=%2Fadmin%2Fleads%2Funassigned", "L L L ok ok 404 403 L L", mxNewQueued},
 
-	{"GET /admin/rules", "/admin/rules", "", mxStaff, nil},
-	{"GET /admin/rules/new", "/admin/rules/new", "", mxStaff, nil},
+	{"GET /admin/rules", "/admin/rules", "", mxAdmins, nil},
+	{"GET /admin/rules/new", "/admin/rules/new", "", mxAdmins, nil},
 	{"POST /admin/rules/new", "/admin/rules/new", "name=Rule+{N}&priority=500&mode=round_robin&countries=ZZ&dailyCap=0&monthlyCap=0", mxAdmins, nil},
-	{"GET /admin/rules/dry-run", "/admin/rules/dry-run", "", mxStaff, nil},
-	// Germany: the first rule passes B over at its cap, the second places
-	// the lead with A; as on a lead's page, without B for the manager and the viewer.
-	{"POST /admin/rules/dry-run", "/admin/rules/dry-run", "firstName=Dry&email=dry{N}%40matrix.example&country=DE", mxStaff, nil},
-	{"GET /admin/rules/{id}", "/admin/rules/{RULE}", "", mxStaff, nil},
+	{"GET /admin/rules/dry-run", "/admin/rules/dry-run", "", mxAdmins, nil},
+	// Germany: the first rule passes B over at its cap, the second places the lead with A.
+	{"POST /admin/rules/dry-run", "/admin/rules/dry-run", "firstName=Dry&email=dry{N}%40matrix.example&country=DE", mxAdmins, nil},
+	{"GET /admin/rules/{id}", "/admin/rules/{RULE}", "", mxAdmins, nil},
 	{"POST /admin/rules/{id}", "/admin/rules/{RULE}", "name=Rule+{N}&priority=600&mode=round_robin&countries=ZZ&dailyCap=0&monthlyCap=0", mxAdmins, mxNewRule},
 	{"POST /admin/rules/{id}/delete", "/admin/rules/{RULE}/delete", "", mxAdmins, mxNewRule},
 
@@ -65,18 +63,16 @@ var mxLeadAdminRoutes = []mxRoute{
 		"webhookUrl=https%3A%2F%2Fhooks.{m}.example%2Fin&webhookOn=on&emailTo=leads%40{m}.example", mxEdit, mxNewPartner},
 	{"POST /admin/partners/{id}/delivery/rotate", "/admin/partners/{P}/delivery/rotate", "", mxEdit, mxNewPartner},
 
-	{"GET /admin/imports", "/admin/imports", "", mxStaff, nil},
-	// BUG (reported): the import job gives each row to the partner its
-	// partnerId names, whoever uploaded: a manager's import gives leads to
-	// B, which the new-lead form refuses it (422). Uploads are accepted
-	// here either way; the job does not run in the matrix.
-	{"POST /admin/imports", "/admin/imports?filename=matrix.csv", "csv:email\nraw{N}@matrix.example\n", mxWriters, nil},
-	{"POST /admin/imports/upload", "/admin/imports/upload", "@csv:email\nform{N}@matrix.example\n", mxWriters, nil},
-	{"GET /admin/imports/{id}", "/admin/imports/{IMP}", "", mxStaff, nil},
-	{"GET /admin/imports/{id}/progress", "/admin/imports/{IMP}/progress", "", mxStaff, nil},
-	// A refused row's reason may name the partner it named (an archived
-	// one of B's side): not to the manager and the viewer, who may not see it.
-	{"GET /admin/imports/{id}/errors.csv", "/admin/imports/{IMP}/errors.csv", "", mxStaff, nil},
+	{"GET /admin/imports", "/admin/imports", "", mxAdmins, nil},
+	// An import's rows may give leads to any partner, and its error report
+	// name any: a manager's upload would reach B (the new-lead form refuses
+	// it, 422), so imports are for owners and admins.
+	{"POST /admin/imports", "/admin/imports?filename=matrix.csv", "csv:email\nraw{N}@matrix.example\n", mxAdmins, nil},
+	{"POST /admin/imports/upload", "/admin/imports/upload", "@csv:email\nform{N}@matrix.example\n", mxAdmins, nil},
+	{"GET /admin/imports/{id}", "/admin/imports/{IMP}", "", mxAdmins, nil},
+	{"GET /admin/imports/{id}/progress", "/admin/imports/{IMP}/progress", "", mxAdmins, nil},
+	// A refused row's reason may name the partner it named (an archived one of B's side).
+	{"GET /admin/imports/{id}/errors.csv", "/admin/imports/{IMP}/errors.csv", "", mxAdmins, nil},
 }
 
 // The portal's leads and delivery settings: both partners' templates show

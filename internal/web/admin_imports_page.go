@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/allyprm/ally/internal/ally"
@@ -122,7 +121,6 @@ func (s *server) adminImportErrors(w http.ResponseWriter, r *http.Request) {
 	// Reading the import first makes an unknown id a 404 page even when it
 	// would have no rows to report.
 	_, err := s.app.Import(r.Context(), actor(r), id)
-	restricted := !actor(r).SeesAllPartners()
 	if err == nil {
 		err = s.app.ImportErrors(r.Context(), actor(r), id, func(e *ally.ImportRowError) error {
 			if !started {
@@ -130,7 +128,7 @@ func (s *server) adminImportErrors(w http.ResponseWriter, r *http.Request) {
 					return err
 				}
 			}
-			if err := cw.Write(strconv.FormatInt(e.Line, 10), importReason(restricted, e.Reason)); err != nil {
+			if err := cw.Write(strconv.FormatInt(e.Line, 10), e.Reason); err != nil {
 				return err
 			}
 			if rows++; rows%importErrorsFlushEvery == 0 {
@@ -154,14 +152,4 @@ func (s *server) adminImportErrors(w http.ResponseWriter, r *http.Request) {
 	}
 	s.log.Error("import error report failed midway", "err", err, "rows", rows, "request_id", reqid.From(r.Context()))
 	panic(http.ErrAbortHandler)
-}
-
-// importReason is a row's reason as the reader may see it. A refusal of
-// the partner a row named says which partner and why (archived, say);
-// staff who see only some partners get the fact, not the partner.
-func importReason(restricted bool, reason string) string {
-	if restricted && strings.HasPrefix(reason, "partnerId: ") {
-		return "partnerId: names a partner that cannot take leads, or one you do not see"
-	}
-	return reason
 }

@@ -211,9 +211,9 @@ func TestAdminLeadsViewerAndManager(t *testing.T) {
 		wantText(t, pg, http.StatusOK, "Ana's Partner", "Web to theirs", "a partner you do not see: daily cap 1 reached",
 			"1 more partner you do not see was considered")
 		wantNoText(t, pg, "Someone Else's", other.ID)
-		pg = m.post("/admin/rules/dry-run", url.Values{"email": {"x@y.example"}, "source": {"event"}})
-		wantText(t, pg, http.StatusOK, "It would go to a partner you do not see", "Events to theirs")
-		wantNoText(t, pg, "Someone Else's", other.ID)
+		// The rules are the vendor's: a manager neither reads nor dry-runs them.
+		wantUI(t, m.get("/admin/rules"), http.StatusForbidden)
+		wantUI(t, m.post("/admin/rules/dry-run", url.Values{"email": {"x@y.example"}, "source": {"event"}}), http.StatusForbidden)
 
 		// A viewer reads every page but is offered no change, and changes are refused.
 		v := e.signIn("vera@vendor.example")

@@ -20,6 +20,10 @@ type dryRunData struct {
 }
 
 func (s *server) adminDryRunPage(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.RequireScope(actor(r), ally.ScopeRoutingRead); err != nil {
+		s.errorPage(w, r, "admin", err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "admin/rules_dryrun", view{Title: "Routing dry run", Data: dryRunData{}})
 }
 

@@ -41,6 +41,10 @@ type ruleFormData struct {
 }
 
 func (s *server) adminRuleNewPage(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.RequireScope(actor(r), ally.ScopeRoutingWrite); err != nil {
+		s.errorPage(w, r, "admin", err)
+		return
+	}
 	form := ruleForm{Priority: "100", DailyCap: "0", MonthlyCap: "0", Enabled: true, Mode: string(ally.RouteToPartner)}
 	s.renderRuleForm(w, r, http.StatusOK, nil, form, 0, formErrs{})
 }
