@@ -105,7 +105,8 @@ func (a *App) SignOut(ctx context.Context, token string, kind ally.ActorKind) er
 	})
 }
 
-// Sweep deletes expired sessions (SweepSessions) and also removes login failures past their window, spent or expired
+// Sweep deletes expired sessions (SweepSessions), fails uploads that stopped
+// arriving an hour ago, and removes login failures past their window, spent or expired
 // tokens a day old and jobs finished a week ago. Any node may run it; it is
 // idempotent.
 func (a *App) Sweep(ctx context.Context) (int, error) {
@@ -119,7 +120,13 @@ func (a *App) Sweep(ctx context.Context) (int, error) {
 		n += m
 		return err
 	})
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	// An upload nothing was added to for an hour lost its client: fail it
+	// and drop what it stored.
+	m, err := a.FailStaleUploads(ctx, now.Add(-time.Hour))
+	return n + m, err
 }
 
 // SweepSessions deletes sessions past their absolute expiry or idle longer
