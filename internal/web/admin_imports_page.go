@@ -1,15 +1,10 @@
 package web
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/allyprm/ally/internal/ally"
-	"github.com/allyprm/ally/internal/csvsafe"
-	"github.com/allyprm/ally/internal/server/reqid"
 )
 
 // An import's page (status, counts, progress bar, error report), the
@@ -89,67 +84,20 @@ func (s *server) adminImportProgress(w http.ResponseWriter, r *http.Request) {
 	importJSON(w, http.StatusOK, importProgress(im))
 }
 
-// importErrorsFlushEvery is how many rows go out between flushes of the report.
-const importErrorsFlushEvery = 500
-
 // adminImportErrors streams the import's refused rows as CSV, line number
-// and reason, every cell through csvsafe. Like the audit export, the
-// answer starts with the first row, so a refusal is still an error page.
+// and reason. Like the audit export, the answer starts with the first row,
+// so a refusal is still an error page.
 func (s *server) adminImportErrors(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	cw := csvsafe.NewWriter(w)
-	rc := http.NewResponseController(w)
-	started, rows := false, 0
-	start := func() error {
-		h := w.Header()
-		h.Set("Content-Type", "text/csv; charset=utf-8")
-		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-errors.csv"`, id))
-		w.WriteHeader(http.StatusOK)
-		started = true
-		return cw.Write("line", "reason")
-	}
-	flush := func() error {
-		if err := cw.Flush(); err != nil {
-			return err
-		}
-		_ = rc.SetWriteDeadline(time.Now().Add(auditCSVDeadline))
-		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			return err
-		}
-		return nil
-	}
+	d := newCSVDownload(w, id+"-errors.csv", "line", "reason")
 	// Reading the import first makes an unknown id a 404 page even when it
 	// would have no rows to report.
-	_, err := s.app.Import(r.Context(), actor(r), id)
-	if err == nil {
-		err = s.app.ImportErrors(r.Context(), actor(r), id, func(e *ally.ImportRowError) error {
-			if !started {
-				if err := start(); err != nil {
-					return err
-				}
-			}
-			if err := cw.Write(strconv.FormatInt(e.Line, 10), e.Reason); err != nil {
-				return err
-			}
-			if rows++; rows%importErrorsFlushEvery == 0 {
-				return flush()
-			}
-			return nil
+	s.streamCSV(w, r, "admin", d, func() error {
+		if _, err := s.app.Import(r.Context(), actor(r), id); err != nil {
+			return err
+		}
+		return s.app.ImportErrors(r.Context(), actor(r), id, func(e *ally.ImportRowError) error {
+			return d.row(strconv.FormatInt(e.Line, 10), e.Reason)
 		})
-	}
-	if err == nil && !started {
-		err = start()
-	}
-	if err == nil {
-		err = flush()
-	}
-	if err == nil {
-		return
-	}
-	if !started {
-		s.errorPage(w, r, "admin", err)
-		return
-	}
-	s.log.Error("import error report failed midway", "err", err, "rows", rows, "request_id", reqid.From(r.Context()))
-	panic(http.ErrAbortHandler)
+	})
 }
