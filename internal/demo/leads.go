@@ -48,7 +48,7 @@ func (s *seeder) seedRules(ctx context.Context, _ *rand.Rand) error {
 			Mode:       ptr(ally.RouteRoundRobin), DailyCap: ptr(25)},
 		{Name: ptr("Referrals and webinars: referral partners take turns"), Priority: ptr(15), Enabled: ptr(true),
 			Conditions: &ally.RuleConditions{Sources: []string{"referral", "webinar"}, Categories: []string{"Referral"}},
-			Mode: ptr(ally.RouteRoundRobin), DailyCap: ptr(10)},
+			Mode:       ptr(ally.RouteRoundRobin), DailyCap: ptr(10)},
 		{Name: ptr("EMEA web and referral leads: MSPs by weight"), Priority: ptr(20), Enabled: ptr(true),
 			Conditions: &ally.RuleConditions{Regions: []string{"EMEA"}, Sources: []string{"web", "referral"}},
 			Mode:       ptr(ally.RouteWeighted), Weights: &weights, MonthlyCap: ptr(500)},
