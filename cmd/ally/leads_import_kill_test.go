@@ -13,18 +13,24 @@ import (
 	"github.com/allyprm/ally/internal/ally"
 )
 
-// importRows is the size of the upload (about 3.3 MB, four stored chunks):
-// large enough that the import is still running when half of it is done,
-// small enough to import within seconds under the race detector.
-const importRows = 40_000
+// importRows is the size of the upload (about 4.1 MB with each lead's
+// message: four stored chunks): large enough that the import is still
+// running when half of it is done, small enough to import within the
+// test's time under the race detector (which slows the pure-Go SQLite to
+// one or two thousand rows a second here).
+const importRows = 20_000
+
+// message is each lead's message: it makes the rows long enough that
+// half the file spans more than one stored chunk.
+var message = strings.Repeat("Wants a quote for the engine; ", 4)
 
 // leadsFile is a CSV upload of n leads, each with its own externalId
 // (imp-000001 …), of which the rows in bad (1-based) are refused: a bad
 // e-mail or a country that is no ISO code.
 func leadsFile(n int, bad map[int]string) []byte {
 	var buf bytes.Buffer
-	buf.Grow(n * 90)
-	buf.WriteString("externalId,firstName,lastName,email,company,country,source\n")
+	buf.Grow(n * 220)
+	buf.WriteString("externalId,firstName,lastName,email,company,country,source,message\n")
 	for i := 1; i <= n; i++ {
 		email, country := fmt.Sprintf("ada.%d@import.example", i), "GB"
 		switch bad[i] {
@@ -33,15 +39,15 @@ func leadsFile(n int, bad map[int]string) []byte {
 		case "country":
 			country = "Germany"
 		}
-		fmt.Fprintf(&buf, "imp-%06d,Ada,Lovelace %d,%s,Analytical Engines Ltd,%s,event\n", i, i, email, country)
+		fmt.Fprintf(&buf, "imp-%06d,Ada,Lovelace %d,%s,Analytical Engines Ltd,%s,event,%s\n", i, i, email, country, message)
 	}
 	return buf.Bytes()
 }
 
 // importLock is the job lock of the import test: short, so the restarted
 // node takes the killed node's import over soon, but long enough that a
-// job run (the runner gives it 0.9 of the lock) holds a batch of 2,000
-// rows under the race detector on a busy machine.
+// job run (the runner gives it 0.9 of the lock) holds a batch of rows
+// under the race detector on a busy machine.
 const importLock = "ALLY_JOB_LOCK=10s"
 
 // kill -9 in the middle of a bulk import: the upload was acknowledged (202),
@@ -59,6 +65,7 @@ func TestLeadImportSurvivesKill(t *testing.T) {
 		file := leadsFile(importRows, bad)
 
 		p := b.serveLeads(t, importLock)
+		start := time.Now()
 		r := postRaw(t, p.URL+"/api/v1/leads/import", key, "text/csv", file)
 		if r.status != 202 {
 			t.Fatalf("import upload: status %d, want 202: %s", r.status, r.raw)
@@ -79,7 +86,8 @@ func TestLeadImportSurvivesKill(t *testing.T) {
 			return str(before, "status") == string(ally.ImportRunning) && num(before, "rowsDone") >= importRows/2, fmt.Sprint(before)
 		})
 		p.Kill()
-		t.Logf("%s: killed with %d of %d rows done", b.Name, num(before, "rowsDone"), importRows)
+		killed := time.Now()
+		t.Logf("%s: killed after %s with %d of %d rows done", b.Name, time.Since(start).Round(time.Millisecond), num(before, "rowsDone"), importRows)
 
 		p = b.serveLeads(t, importLock)
 		after := mustCall(t, 200, "GET", p.URL+"/api/v1/imports/"+id, key, nil).object(t)
@@ -103,6 +111,7 @@ func TestLeadImportSurvivesKill(t *testing.T) {
 		if num(im, "bytes") != int64(len(file)) || num(im, "bytesDone") != int64(len(file)) {
 			t.Errorf("bytes %d, bytesDone %d; the file has %d", num(im, "bytes"), num(im, "bytesDone"), len(file))
 		}
+		t.Logf("%s: done %s after the kill", b.Name, time.Since(killed).Round(time.Millisecond))
 		checkImportErrors(t, p.URL, key, id, bad)
 		checkImportedOnce(t, "database", storedLeads(t, b, id), bad, ok)
 		checkImportedOnce(t, "API list", listedLeads(t, p.URL, key), bad, ok)
