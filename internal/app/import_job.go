@@ -16,11 +16,15 @@ import (
 // routing counts and deliveries, its row errors and the import's progress
 // commit together, so after a crash the import resumes exactly after the
 // last batch and no row is imported twice. One run of the job works for
-// importSlice, then hands the job back to be claimed again at once: the
-// runner's handler timeout (a minute) bounds a run, not an import.
+// importSlice, or half the time the runner gives it when that is less
+// (ALLY_JOB_LOCK sets it), then hands the job back to be claimed again at
+// once: the handler timeout bounds a run, not an import. With little time
+// per run the batches are smaller, so one still commits well inside it.
 const (
-	importBatch = 5000
-	importSlice = 30 * time.Second
+	importBatch      = 5000
+	importSmallBatch = 1000 // when a run has less than importShortRun
+	importSlice      = 30 * time.Second
+	importShortRun   = 20 * time.Second
 )
 
 // notifyImportDone is the in-app notification the importer gets.
@@ -54,7 +58,14 @@ func (a *App) HandleImport(ctx context.Context, job *ally.Job) error {
 			return err
 		}
 	}
-	run := &importRun{a: a, im: im, until: a.now().Add(importSlice)}
+	run := &importRun{a: a, im: im, until: a.now().Add(importSlice), batch: importBatch}
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		run.until = a.now().Add(min(importSlice, left/2))
+		if left < importShortRun {
+			run.batch = importSmallBatch
+		}
+	}
 	if run.rows, err = a.newImportRows(ctx, im); err != nil {
 		return run.failOr(ctx, err)
 	}
@@ -68,6 +79,7 @@ type importRun struct {
 	im    *ally.LeadImport
 	rows  importRows
 	until time.Time // the end of this run's time slice
+	batch int64     // rows per transaction
 
 	in     ally.LeadInput
 	leads  []*ally.Lead
@@ -98,7 +110,7 @@ func (r *importRun) run(ctx context.Context) error {
 		r.read++
 		r.end = r.rows.offset()
 		r.add(line, reason, now)
-		if r.read < importBatch {
+		if r.read < r.batch {
 			continue
 		}
 		if err := r.commit(ctx); err != nil {
