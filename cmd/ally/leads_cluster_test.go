@@ -25,7 +25,7 @@ func TestLeadDeliveriesShareTwoNodes(t *testing.T) {
 	env := []string{"ALLY_LOG_LEVEL=debug", "ALLY_JOB_LOCK=5m"}
 	a, c := b.serveLeads(t, env...), b.serveLeads(t, env...)
 	partner, secret := webhookPartner(t, a.URL, key, "Clustered Reseller", recv.URL)
-	recv.setSecret(t, secret)
+	recv.SetSecret(t, secret)
 
 	leads := make([]string, clusterLeads)
 	for i := range leads {
@@ -36,7 +36,7 @@ func TestLeadDeliveriesShareTwoNodes(t *testing.T) {
 		leads[i] = createLead(t, node.URL, key, partner, i)
 	}
 	ds := waitDelivered(t, c, key, partner, clusterLeads, 60*time.Second)
-	got := recv.received()
+	got := recv.ByID()
 	checkReceipts(t, got, ds, leads)
 	for id, rs := range got {
 		if len(rs) != 1 {

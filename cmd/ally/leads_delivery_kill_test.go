@@ -19,7 +19,7 @@ func TestLeadDeliverySurvivesKill(t *testing.T) {
 		recv := newReceiver(t, 300*time.Millisecond) // slow, so deliveries are in flight
 		p := b.serveLeads(t)
 		partner, secret := webhookPartner(t, p.URL, key, "Hooked Reseller", recv.URL)
-		recv.setSecret(t, secret)
+		recv.SetSecret(t, secret)
 		leads := make([]string, deliveryLeads)
 		for i := range leads {
 			leads[i] = createLead(t, p.URL, key, partner, i)
@@ -28,15 +28,15 @@ func TestLeadDeliverySurvivesKill(t *testing.T) {
 		// Kill once a fifth of the webhooks arrived, at a moment one is
 		// in the receiver's hands: it is never answered.
 		timeout := time.After(30 * time.Second)
-		for len(recv.received()) < deliveryLeads/5 || recv.inflight.Load() == 0 {
+		for len(recv.ByID()) < deliveryLeads/5 || recv.InFlight() == 0 {
 			select {
-			case <-recv.arrive:
+			case <-recv.Arrived():
 			case <-timeout:
-				t.Fatalf("%d webhooks arrived within 30s of the intake, want %d", len(recv.received()), deliveryLeads/5)
+				t.Fatalf("%d webhooks arrived within 30s of the intake, want %d", len(recv.ByID()), deliveryLeads/5)
 			}
 		}
 		p.Kill()
-		atKill := len(recv.received())
+		atKill := len(recv.ByID())
 		if atKill >= deliveryLeads {
 			t.Fatalf("all %d webhooks had arrived before the kill; slow the receiver down", atKill)
 		}
@@ -44,7 +44,7 @@ func TestLeadDeliverySurvivesKill(t *testing.T) {
 
 		p = b.serveLeads(t)
 		ds := waitDelivered(t, p, key, partner, deliveryLeads, 60*time.Second)
-		if repeated := checkReceipts(t, recv.received(), ds, leads); repeated == 0 {
+		if repeated := checkReceipts(t, recv.ByID(), ds, leads); repeated == 0 {
 			t.Errorf("no webhook arrived twice: the one in flight at the kill was never answered, so it must come again")
 		}
 	})

@@ -7,19 +7,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/allytest"
 	"github.com/allyprm/ally/internal/store"
+	"github.com/allyprm/ally/internal/webhook/webhooktest"
 )
 
 // Helpers of the lead reliability tests: kill -9 during an import and
@@ -176,77 +172,12 @@ func createLead(t *testing.T, base, key, partnerID string, i int) string {
 	return str(l, "id")
 }
 
-// receipt is one webhook request as the receiver saw it.
-type receipt struct {
-	body     []byte
-	verified error // the Standard Webhooks library's verdict
-}
-
-// receiver is a partner's webhook endpoint: it verifies every request with
-// the Standard Webhooks reference library, records it by webhook-id, and
-// answers 204 after delay (so requests are in flight for a while).
-type receiver struct {
-	*httptest.Server
-	delay time.Duration
-
-	mu       sync.Mutex
-	hook     *standardwebhooks.Webhook
-	byID     map[string][]receipt
-	arrive   chan struct{} // a non-blocking tick per request
-	inflight atomic.Int32  // requests received and not yet answered
-}
-
-func newReceiver(t *testing.T, delay time.Duration) *receiver {
-	r := &receiver{delay: delay, byID: map[string][]receipt{}, arrive: make(chan struct{}, 1)}
-	r.Server = httptest.NewServer(http.HandlerFunc(r.serve))
-	t.Cleanup(r.Close)
-	return r
-}
-
-// setSecret sets the secret to verify with (known once the URL is saved).
-func (r *receiver) setSecret(t *testing.T, secret string) {
-	t.Helper()
-	hook, err := standardwebhooks.NewWebhook(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.mu.Lock()
-	r.hook = hook
-	r.mu.Unlock()
-}
-
-func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		return // the sender went away mid-request: nothing arrived
-	}
-	r.inflight.Add(1)
-	defer r.inflight.Add(-1)
-	r.mu.Lock()
-	verr := fmt.Errorf("no secret set yet")
-	if r.hook != nil {
-		verr = r.hook.Verify(body, req.Header)
-	}
-	id := req.Header.Get("webhook-id")
-	r.byID[id] = append(r.byID[id], receipt{body: body, verified: verr})
-	r.mu.Unlock()
-	select {
-	case r.arrive <- struct{}{}:
-	default:
-	}
-	time.Sleep(r.delay)
-	w.WriteHeader(http.StatusNoContent)
-}
-
-// received returns a copy of what arrived so far, by webhook-id.
-func (r *receiver) received() map[string][]receipt {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make(map[string][]receipt, len(r.byID))
-	for id, rs := range r.byID {
-		out[id] = append([]receipt(nil), rs...)
-	}
-	return out
+// newReceiver is a partner's webhook endpoint answering 204 after delay
+// (so requests are in flight for a while); a request cut off by a killed
+// node does not count as arrived.
+func newReceiver(t *testing.T, delay time.Duration) *webhooktest.Receiver {
+	return webhooktest.New(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) },
+		webhooktest.Delay(delay), webhooktest.SenderMayDie())
 }
 
 // deliveriesOf returns the partner's deliveries by id, read through the API.
@@ -281,7 +212,7 @@ func waitDelivered(t *testing.T, p *allytest.Process, key, partnerID string, n i
 // did, every request was signed correctly, a repeat carried the same body,
 // and each body is the lead its delivery is for. It returns how many ids
 // arrived more than once.
-func checkReceipts(t *testing.T, got map[string][]receipt, ds map[string]map[string]any, leads []string) (repeated int) {
+func checkReceipts(t *testing.T, got map[string][]webhooktest.Request, ds map[string]map[string]any, leads []string) (repeated int) {
 	t.Helper()
 	byLead := map[string]string{}
 	for id, d := range ds {
@@ -306,19 +237,19 @@ func checkReceipts(t *testing.T, got map[string][]receipt, ds map[string]map[str
 			continue
 		}
 		for i, r := range rs {
-			if r.verified != nil {
-				t.Errorf("webhook-id %s, arrival %d: signature not valid: %v", id, i+1, r.verified)
+			if r.Verified != nil {
+				t.Errorf("webhook-id %s, arrival %d: signature not valid: %v", id, i+1, r.Verified)
 			}
-			if !bytes.Equal(r.body, rs[0].body) {
-				t.Errorf("webhook-id %s: arrival %d carried another body\nfirst: %s\n then: %s", id, i+1, rs[0].body, r.body)
+			if !bytes.Equal(r.Body, rs[0].Body) {
+				t.Errorf("webhook-id %s: arrival %d carried another body\nfirst: %s\n then: %s", id, i+1, rs[0].Body, r.Body)
 			}
 		}
 		var body struct {
 			Type string         `json:"type"`
 			Data map[string]any `json:"data"`
 		}
-		if err := json.Unmarshal(rs[0].body, &body); err != nil || body.Type != ally.EventLeadAssigned || str(body.Data, "id") != str(d, "leadId") {
-			t.Errorf("webhook-id %s (lead %s): body is not lead.assigned of that lead: %s", id, str(d, "leadId"), rs[0].body)
+		if err := json.Unmarshal(rs[0].Body, &body); err != nil || body.Type != ally.EventLeadAssigned || str(body.Data, "id") != str(d, "leadId") {
+			t.Errorf("webhook-id %s (lead %s): body is not lead.assigned of that lead: %s", id, str(d, "leadId"), rs[0].Body)
 		}
 		if len(rs) > 1 {
 			repeated++

@@ -5,12 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
-
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/app"
@@ -18,6 +14,7 @@ import (
 	"github.com/allyprm/ally/internal/outbound"
 	"github.com/allyprm/ally/internal/store"
 	"github.com/allyprm/ally/internal/store/storetest"
+	"github.com/allyprm/ally/internal/webhook/webhooktest"
 )
 
 // deliveryEnv is one test's database, fake clock, app and job runner. The
@@ -131,31 +128,17 @@ func (e *deliveryEnv) view(id string) *app.DeliveryView {
 	return v
 }
 
-// receiver is a webhook endpoint that checks every request with the
-// Standard Webhooks reference library and answers as the test says.
-type receiver struct {
-	t   *testing.T
-	srv *httptest.Server
-
-	mu     sync.Mutex
-	secret string
-	got    []received
-	answer func(n int, w http.ResponseWriter, r *http.Request) // n counts from 0
-}
-
-// received is one request as the receiver saw it.
-type received struct {
-	ID        string
-	Verified  error // nil when the signature checked out
-	Body      map[string]any
-	UserAgent string
-	Type      string // Content-Type
-}
-
-func newReceiver(t *testing.T, answer func(n int, w http.ResponseWriter, r *http.Request)) *receiver {
-	rc := &receiver{t: t, answer: answer}
-	rc.srv = httptest.NewServer(http.HandlerFunc(rc.serve))
-	t.Cleanup(rc.srv.Close)
+// newReceiver is a webhook endpoint answering as the test says; every
+// request it gets must carry a JSON body, as Ally's webhooks do.
+func newReceiver(t *testing.T, answer func(n int, w http.ResponseWriter, r *http.Request)) *webhooktest.Receiver {
+	rc := webhooktest.New(t, answer)
+	t.Cleanup(func() {
+		for _, r := range rc.Requests() {
+			if !json.Valid(r.Body) {
+				t.Errorf("receiver: body %q is not JSON", r.Body)
+			}
+		}
+	})
 	return rc
 }
 
@@ -168,45 +151,14 @@ func answering(statuses ...int) func(int, http.ResponseWriter, *http.Request) {
 	}
 }
 
-func (rc *receiver) setAnswer(answer func(n int, w http.ResponseWriter, r *http.Request)) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.answer = answer
-}
-
-func (rc *receiver) setSecret(s string) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.secret = s
-}
-
-func (rc *receiver) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		rc.t.Errorf("receiver: %v", err)
+// bodyOf decodes a webhook's JSON body.
+func bodyOf(t *testing.T, r webhooktest.Request) map[string]any {
+	t.Helper()
+	var body map[string]any
+	if err := json.Unmarshal(r.Body, &body); err != nil {
+		t.Fatalf("receiver: body %q: %v", r.Body, err)
 	}
-	rc.mu.Lock()
-	got := received{ID: r.Header.Get("webhook-id"), UserAgent: r.UserAgent(), Type: r.Header.Get("Content-Type")}
-	wh, err := standardwebhooks.NewWebhook(rc.secret)
-	if err == nil {
-		err = wh.Verify(body, r.Header)
-	}
-	got.Verified = err
-	if err := json.Unmarshal(body, &got.Body); err != nil {
-		rc.t.Errorf("receiver: body %q: %v", body, err)
-	}
-	n := len(rc.got)
-	rc.got = append(rc.got, got)
-	answer := rc.answer
-	rc.mu.Unlock()
-	answer(n, w, r)
-}
-
-// requests returns what arrived so far.
-func (rc *receiver) requests() []received {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]received(nil), rc.got...)
+	return body
 }
 
 // wantAttempts checks a delivery's attempts, newest first, by OK and status code.

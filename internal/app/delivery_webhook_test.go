@@ -18,8 +18,8 @@ import (
 func TestWebhookRetriedUntilDelivered(t *testing.T) {
 	eachDelivery(t, func(t *testing.T, e *deliveryEnv) {
 		rc := newReceiver(t, answering(500, 200))
-		p, set := e.partnerWithWebhook("Acme", "", rc.srv.URL)
-		rc.setSecret(set.WebhookSecret)
+		p, set := e.partnerWithWebhook("Acme", "", rc.URL)
+		rc.SetSecret(t, set.WebhookSecret)
 		l := e.lead(p.ID, "Ada", "Lovelace", "Analytical Engines")
 
 		e.run()
@@ -40,21 +40,23 @@ func TestWebhookRetriedUntilDelivered(t *testing.T) {
 		}
 		wantAttempts(t, v, 200, 500)
 		if !v.Attempts[0].OK || v.Attempts[1].OK || v.Attempts[1].Error == "" || v.Attempts[1].Response != "Internal Server Error" ||
-			v.Attempts[0].Target != rc.srv.URL {
+			v.Attempts[0].Target != rc.URL {
 			t.Fatalf("attempts: %+v %+v", v.Attempts[0], v.Attempts[1])
 		}
-		reqs := rc.requests()
+		reqs := rc.Requests()
 		if len(reqs) != 2 {
 			t.Fatalf("%d requests", len(reqs))
 		}
 		for _, r := range reqs {
-			if r.Verified != nil || r.ID != d.ID || r.UserAgent != "Ally-Webhooks/1" || r.Type != "application/json" {
+			if r.Verified != nil || r.WebhookID != d.ID || r.Header.Get("User-Agent") != "Ally-Webhooks/1" ||
+				r.Header.Get("Content-Type") != "application/json" {
 				t.Fatalf("request %+v", r)
 			}
-			data, _ := r.Body["data"].(map[string]any)
-			if r.Body["type"] != ally.EventLeadAssigned || r.Body["timestamp"] == nil || data["id"] != l.ID ||
+			body := bodyOf(t, r)
+			data, _ := body["data"].(map[string]any)
+			if body["type"] != ally.EventLeadAssigned || body["timestamp"] == nil || data["id"] != l.ID ||
 				data["company"] != "Analytical Engines" || data["routing"] != nil {
-				t.Fatalf("body %+v", r.Body)
+				t.Fatalf("body %+v", body)
 			}
 		}
 	})
@@ -71,8 +73,8 @@ func TestWebhookRetryAfter(t *testing.T) {
 			}
 			w.WriteHeader(http.StatusNoContent)
 		})
-		p, set := e.partnerWithWebhook("Acme", "", rc.srv.URL)
-		rc.setSecret(set.WebhookSecret)
+		p, set := e.partnerWithWebhook("Acme", "", rc.URL)
+		rc.SetSecret(t, set.WebhookSecret)
 		l := e.lead(p.ID, "Ada", "Lovelace", "Analytical Engines")
 
 		start := e.clock.Now()
@@ -90,7 +92,7 @@ func TestWebhookRetryAfter(t *testing.T) {
 		if v := e.view(d.ID); v.Delivery.Status != ally.DeliveryDelivered {
 			t.Fatalf("%+v", v.Delivery)
 		}
-		if reqs := rc.requests(); len(reqs) != 2 || reqs[1].Verified != nil || reqs[1].ID != reqs[0].ID {
+		if reqs := rc.Requests(); len(reqs) != 2 || reqs[1].Verified != nil || reqs[1].WebhookID != reqs[0].WebhookID {
 			t.Fatalf("requests %+v", reqs)
 		}
 	})
@@ -109,8 +111,8 @@ func TestWebhookTimeoutIsRetried(t *testing.T) {
 			}
 			w.WriteHeader(http.StatusOK)
 		})
-		p, set := e.partnerWithWebhook("Acme", "", rc.srv.URL)
-		rc.setSecret(set.WebhookSecret)
+		p, set := e.partnerWithWebhook("Acme", "", rc.URL)
+		rc.SetSecret(t, set.WebhookSecret)
 		l := e.lead(p.ID, "Ada", "Lovelace", "Analytical Engines")
 
 		e.run()
@@ -135,14 +137,14 @@ func TestWebhookGoneTurnsTheEndpointOff(t *testing.T) {
 	eachDelivery(t, func(t *testing.T, e *deliveryEnv) {
 		owner := mustUser(t, e.app, "owner@vendor.example", ally.RoleManager)
 		rc := newReceiver(t, answering(http.StatusGone))
-		p, set := e.partnerWithWebhook("Acme", owner.ID, rc.srv.URL)
-		rc.setSecret(set.WebhookSecret)
+		p, set := e.partnerWithWebhook("Acme", owner.ID, rc.URL)
+		rc.SetSecret(t, set.WebhookSecret)
 		first := e.lead(p.ID, "Ada", "Lovelace", "Analytical Engines")
 		second := e.lead(p.ID, "Grace", "Hopper", "Navy")
 
 		e.run()
-		if len(rc.requests()) != 1 {
-			t.Fatalf("%d requests; the second delivery should not have called", len(rc.requests()))
+		if len(rc.Requests()) != 1 {
+			t.Fatalf("%d requests; the second delivery should not have called", len(rc.Requests()))
 		}
 		d1 := e.only(ally.DeliveryFilter{LeadID: first.ID})
 		d2 := e.only(ally.DeliveryFilter{LeadID: second.ID})
@@ -156,7 +158,7 @@ func TestWebhookGoneTurnsTheEndpointOff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if now.WebhookOn || !strings.Contains(now.WebhookOffReason, "410 Gone") || now.WebhookURL != rc.srv.URL {
+		if now.WebhookOn || !strings.Contains(now.WebhookOffReason, "410 Gone") || now.WebhookURL != rc.URL {
 			t.Fatalf("settings: %+v", now)
 		}
 		audit, _ := e.app.AuditEvents(e.ctx, sys, ally.AuditFilter{PartnerID: p.ID, Action: "delivery_settings.webhook_turned_off"})
@@ -184,8 +186,8 @@ func TestWebhookRedirectIsNotFollowed(t *testing.T) {
 			}
 			http.Redirect(w, r, "/elsewhere", http.StatusFound)
 		})
-		p, set := e.partnerWithWebhook("Acme", "", rc.srv.URL)
-		rc.setSecret(set.WebhookSecret)
+		p, set := e.partnerWithWebhook("Acme", "", rc.URL)
+		rc.SetSecret(t, set.WebhookSecret)
 		l := e.lead(p.ID, "Ada", "Lovelace", "Analytical Engines")
 
 		e.run()
@@ -194,8 +196,8 @@ func TestWebhookRedirectIsNotFollowed(t *testing.T) {
 			!strings.Contains(d.LastError, "not followed") {
 			t.Fatalf("%+v", d)
 		}
-		if len(rc.requests()) != 1 {
-			t.Fatalf("%d requests", len(rc.requests()))
+		if len(rc.Requests()) != 1 {
+			t.Fatalf("%d requests", len(rc.Requests()))
 		}
 	})
 }
@@ -205,7 +207,7 @@ func TestWebhookRedirectIsNotFollowed(t *testing.T) {
 func TestWebhookToLoopbackIsRefused(t *testing.T) {
 	eachDelivery(t, func(t *testing.T, e *deliveryEnv) {
 		rc := newReceiver(t, answering(200))
-		p, _ := e.partnerWithWebhook("Acme", "", rc.srv.URL)
+		p, _ := e.partnerWithWebhook("Acme", "", rc.URL)
 		l := e.lead(p.ID, "Ada", "Lovelace", "Analytical Engines")
 
 		e.run()
@@ -215,8 +217,8 @@ func TestWebhookToLoopbackIsRefused(t *testing.T) {
 			t.Fatalf("%+v", d)
 		}
 		e.clock.Add(time.Hour)
-		if n := e.run(); n != 0 || len(rc.requests()) != 0 {
-			t.Fatalf("retried (%d jobs) or called (%d requests)", n, len(rc.requests()))
+		if n := e.run(); n != 0 || len(rc.Requests()) != 0 {
+			t.Fatalf("retried (%d jobs) or called (%d requests)", n, len(rc.Requests()))
 		}
 	}, app.WithOutbound(outbound.New(outbound.Options{})))
 }
@@ -227,8 +229,8 @@ func TestWebhookToLoopbackIsRefused(t *testing.T) {
 func TestWebhookGivesUpAfterTheWindow(t *testing.T) {
 	eachDelivery(t, func(t *testing.T, e *deliveryEnv) {
 		rc := newReceiver(t, answering(500))
-		p, set := e.partnerWithWebhook("Acme", "", rc.srv.URL)
-		rc.setSecret(set.WebhookSecret)
+		p, set := e.partnerWithWebhook("Acme", "", rc.URL)
+		rc.SetSecret(t, set.WebhookSecret)
 		late := e.lead(p.ID, "Ada", "Lovelace", "Analytical Engines")
 		e.run()
 
@@ -240,7 +242,7 @@ func TestWebhookGivesUpAfterTheWindow(t *testing.T) {
 		}
 
 		// Near the end of its window, a 503 asking for two hours is the end.
-		rc.setAnswer(func(_ int, w http.ResponseWriter, _ *http.Request) {
+		rc.SetAnswer(func(_ int, w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Retry-After", "7200")
 			w.WriteHeader(http.StatusServiceUnavailable)
 		})
@@ -251,8 +253,8 @@ func TestWebhookGivesUpAfterTheWindow(t *testing.T) {
 		if d.Status != ally.DeliveryFailed || d.Attempts != 1 || d.LastStatusCode != 503 || !strings.Contains(d.LastError, "no attempt left") {
 			t.Fatalf("at the edge: %+v", d)
 		}
-		if len(rc.requests()) != 2 {
-			t.Fatalf("%d requests", len(rc.requests()))
+		if len(rc.Requests()) != 2 {
+			t.Fatalf("%d requests", len(rc.Requests()))
 		}
 	})
 }
@@ -262,8 +264,8 @@ func TestWebhookGivesUpAfterTheWindow(t *testing.T) {
 func TestRedeliver(t *testing.T) {
 	eachDelivery(t, func(t *testing.T, e *deliveryEnv) {
 		rc := newReceiver(t, answering(200, 500))
-		p, set := e.partnerWithWebhook("Acme", "", rc.srv.URL)
-		rc.setSecret(set.WebhookSecret)
+		p, set := e.partnerWithWebhook("Acme", "", rc.URL)
+		rc.SetSecret(t, set.WebhookSecret)
 		viewer := mustUser(t, e.app, "vic@vendor.example", ally.RoleViewer)
 		l := e.lead(p.ID, "Ada", "Lovelace", "Analytical Engines")
 		e.run()
@@ -285,9 +287,9 @@ func TestRedeliver(t *testing.T) {
 		if n := e.run(); n != 0 {
 			t.Fatal("a manual attempt was retried")
 		}
-		reqs := rc.requests()
-		if len(reqs) != 2 || reqs[0].ID != d.ID || reqs[1].ID != d.ID || reqs[1].Verified != nil ||
-			reqs[0].Body["timestamp"] != reqs[1].Body["timestamp"] {
+		reqs := rc.Requests()
+		if len(reqs) != 2 || reqs[0].WebhookID != d.ID || reqs[1].WebhookID != d.ID || reqs[1].Verified != nil ||
+			bodyOf(t, reqs[0])["timestamp"] != bodyOf(t, reqs[1])["timestamp"] {
 			t.Fatalf("requests %+v", reqs)
 		}
 		audit, _ := e.app.AuditEvents(context.Background(), sys, ally.AuditFilter{Action: "delivery.redeliver"})

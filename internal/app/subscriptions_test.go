@@ -106,31 +106,32 @@ func TestSubscriptionLifecycle(t *testing.T) {
 func TestPartnerEventsReachSubscriptions(t *testing.T) {
 	eachDelivery(t, func(t *testing.T, e *deliveryEnv) {
 		rc := newReceiver(t, answering(200))
-		s, err := e.app.CreateSubscription(e.ctx, sys, ally.SubscriptionFields{URL: &rc.srv.URL,
+		s, err := e.app.CreateSubscription(e.ctx, sys, ally.SubscriptionFields{URL: &rc.URL,
 			Events: &[]string{ally.EventPartnerCreated, ally.EventPartnerUpdated}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rc.setSecret(s.Secret)
+		rc.SetSecret(t, s.Secret)
 		p := mustPartner(t, e.app, sys, ally.PartnerFields{Name: ptr("Acme"), Domain: ptr("acme.example")})
 		if _, err := e.app.UpdatePartner(e.ctx, sys, p.ID, ally.PartnerFields{Name: ptr("Acme Partners")}, app.UpdatePartnerOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		e.run()
 
-		reqs := rc.requests()
+		reqs := rc.Requests()
 		if len(reqs) != 2 {
 			t.Fatalf("%d requests", len(reqs))
 		}
 		for i, want := range []struct{ event, name string }{{ally.EventPartnerCreated, "Acme"}, {ally.EventPartnerUpdated, "Acme Partners"}} {
-			data, _ := reqs[i].Body["data"].(map[string]any)
-			if reqs[i].Verified != nil || reqs[i].Body["type"] != want.event || data["id"] != p.ID || data["name"] != want.name ||
+			body := bodyOf(t, reqs[i])
+			data, _ := body["data"].(map[string]any)
+			if reqs[i].Verified != nil || body["type"] != want.event || data["id"] != p.ID || data["name"] != want.name ||
 				data["domain"] != "acme.example" || data["version"] != float64(i+1) {
 				t.Fatalf("request %d: %+v", i, reqs[i])
 			}
 		}
 		ds := e.deliveries(ally.DeliveryFilter{SubscriptionID: s.ID})
-		if len(ds) != 2 || ds[0].Status != ally.DeliveryDelivered || ds[0].PartnerID != "" || ds[0].ID != reqs[1].ID {
+		if len(ds) != 2 || ds[0].Status != ally.DeliveryDelivered || ds[0].PartnerID != "" || ds[0].ID != reqs[1].WebhookID {
 			t.Fatalf("deliveries %+v", ds)
 		}
 
@@ -142,8 +143,8 @@ func TestPartnerEventsReachSubscriptions(t *testing.T) {
 		}
 		e.run()
 		ds = e.deliveries(ally.DeliveryFilter{SubscriptionID: s.ID})
-		if len(rc.requests()) != 2 || len(ds) != 3 || ds[0].Status != ally.DeliveryFailed || !strings.HasPrefix(ds[0].LastError, "endpoint turned off") {
-			t.Fatalf("after delete: %d requests, %+v", len(rc.requests()), ds[0])
+		if len(rc.Requests()) != 2 || len(ds) != 3 || ds[0].Status != ally.DeliveryFailed || !strings.HasPrefix(ds[0].LastError, "endpoint turned off") {
+			t.Fatalf("after delete: %d requests, %+v", len(rc.Requests()), ds[0])
 		}
 	})
 }

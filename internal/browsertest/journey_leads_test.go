@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
+	"github.com/allyprm/ally/internal/webhook/webhooktest"
 )
 
 const (
@@ -70,14 +69,14 @@ func TestLeadJourney(t *testing.T) {
 
 			createRule(staff)
 			dryRun(staff)
-			hook.setSecret(t, setWebhook(staff, globexPath, hook.URL+"/ally/leads"))
+			hook.SetSecret(t, setWebhook(staff, globexPath, hook.URL+"/ally/leads"))
 
 			leadPath := newLead(staff)
 			leadID := strings.TrimPrefix(leadPath, "/admin/leads/")
 			checkRouting(staff)
-			got := hook.waitFor(t, leadID, 30*time.Second)
+			got := waitFor(t, hook, leadID, 30*time.Second)
 			checkWebhook(t, got, leadID, globexID)
-			checkDelivered(staff, leadPath, got.id, hook.URL)
+			checkDelivered(staff, leadPath, got.WebhookID, hook.URL)
 
 			// Two more leads through the API: one the rule gives Globex,
 			// one the other rule gives Initech (never shown to Globex).
@@ -445,80 +444,30 @@ func (c *apiClient) call(want int, method, path string, body any) map[string]any
 	return out.Data
 }
 
-// hookCall is one request the receiver got.
-type hookCall struct {
-	id       string // its webhook-id
-	body     []byte
-	verified error // the Standard Webhooks library's verdict
-}
-
-// hookReceiver is the partner's webhook endpoint: it verifies every
-// request with the Standard Webhooks reference library and answers 200.
-type hookReceiver struct {
-	*httptest.Server
-	mu      sync.Mutex
-	hook    *standardwebhooks.Webhook
-	calls   []hookCall
-	arrived chan struct{} // a tick per request, never blocking
-}
-
-func newHookReceiver(t *testing.T) *hookReceiver {
-	r := &hookReceiver{arrived: make(chan struct{}, 1)}
-	r.Server = httptest.NewServer(http.HandlerFunc(r.serve))
-	t.Cleanup(r.Close)
-	return r
-}
-
-// setSecret sets the secret to verify with, known once the URL is saved.
-func (r *hookReceiver) setSecret(t *testing.T, secret string) {
-	t.Helper()
-	hook, err := standardwebhooks.NewWebhook(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.mu.Lock()
-	r.hook = hook
-	r.mu.Unlock()
-}
-
-func (r *hookReceiver) serve(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		return
-	}
-	r.mu.Lock()
-	verr := fmt.Errorf("no secret set yet")
-	if r.hook != nil {
-		verr = r.hook.Verify(body, req.Header)
-	}
-	r.calls = append(r.calls, hookCall{id: req.Header.Get("webhook-id"), body: body, verified: verr})
-	r.mu.Unlock()
-	select {
-	case r.arrived <- struct{}{}:
-	default:
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = io.WriteString(w, hookAnswer)
+// newHookReceiver is the partner's webhook endpoint: it answers 200 with
+// hookAnswer.
+func newHookReceiver(t *testing.T) *webhooktest.Receiver {
+	return webhooktest.New(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, hookAnswer)
+	})
 }
 
 // waitFor waits until a request about the lead arrives and returns it.
-func (r *hookReceiver) waitFor(t *testing.T, leadID string, timeout time.Duration) hookCall {
+func waitFor(t *testing.T, hook *webhooktest.Receiver, leadID string, timeout time.Duration) webhooktest.Request {
 	t.Helper()
 	deadline := time.After(timeout)
 	for {
-		r.mu.Lock()
-		for _, c := range r.calls {
-			if bytes.Contains(c.body, []byte(`"`+leadID+`"`)) {
-				r.mu.Unlock()
-				return c
+		got := hook.Requests()
+		for _, r := range got {
+			if bytes.Contains(r.Body, []byte(`"`+leadID+`"`)) {
+				return r
 			}
 		}
-		n := len(r.calls)
-		r.mu.Unlock()
 		select {
-		case <-r.arrived:
+		case <-hook.Arrived():
 		case <-deadline:
-			t.Fatalf("no webhook about lead %s within %s (%d other requests)", leadID, timeout, n)
+			t.Fatalf("no webhook about lead %s within %s (%d other requests)", leadID, timeout, len(got))
 		}
 	}
 }
@@ -526,22 +475,22 @@ func (r *hookReceiver) waitFor(t *testing.T, leadID string, timeout time.Duratio
 // checkWebhook wants the request signed, lead.assigned of the lead to the
 // partner, and without the routing explanation, which names other
 // partners and rules.
-func checkWebhook(t *testing.T, c hookCall, leadID, partnerID string) {
+func checkWebhook(t *testing.T, c webhooktest.Request, leadID, partnerID string) {
 	t.Helper()
-	if c.verified != nil {
-		t.Fatalf("the webhook's signature does not verify: %v\n%s", c.verified, c.body)
+	if c.Verified != nil {
+		t.Fatalf("the webhook's signature does not verify: %v\n%s", c.Verified, c.Body)
 	}
 	var body struct {
 		Type string         `json:"type"`
 		Data map[string]any `json:"data"`
 	}
-	if err := json.Unmarshal(c.body, &body); err != nil || body.Type != "lead.assigned" || body.Data["id"] != leadID ||
+	if err := json.Unmarshal(c.Body, &body); err != nil || body.Type != "lead.assigned" || body.Data["id"] != leadID ||
 		body.Data["partnerId"] != partnerID || body.Data["email"] != "lena.becker@prospect.example" {
-		t.Fatalf("the webhook is not lead.assigned of lead %s to %s: %v\n%s", leadID, partnerID, err, c.body)
+		t.Fatalf("the webhook is not lead.assigned of lead %s to %s: %v\n%s", leadID, partnerID, err, c.Body)
 	}
 	for _, secret := range []string{ruleName, otherRule, otherPartner} {
-		if bytes.Contains(c.body, []byte(secret)) {
-			t.Fatalf("the partner's webhook carries the routing (%q):\n%s", secret, c.body)
+		if bytes.Contains(c.Body, []byte(secret)) {
+			t.Fatalf("the partner's webhook carries the routing (%q):\n%s", secret, c.Body)
 		}
 	}
 }
