@@ -42,6 +42,7 @@ type DB struct {
 	engine string
 	writer *sql.DB
 	reader *sql.DB
+	writes *stmtCache // SQLite: the writer's prepared statements (txQuerier)
 	logger *slog.Logger
 }
 
@@ -72,6 +73,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.queries = queries{q: db.reader, engine: db.engine}
 	if db.engine == EngineSQLite {
 		db.queries.stmts = newStmtCache(db.reader)
+		db.writes = newStmtCache(db.writer)
 	}
 	if err := db.Ping(ctx); err != nil {
 		_ = db.Close()
@@ -103,7 +105,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	errs := []error{db.stmts.close()}
+	errs := []error{db.stmts.close(), db.writes.close()}
 	if db.reader != nil && db.reader != db.writer {
 		errs = append(errs, db.reader.Close())
 	}
@@ -126,7 +128,14 @@ func (db *DB) Close() error {
 // db.Write or db.TouchAPIKey itself (it would wait for its own connection).
 // On PostgreSQL the transaction is READ COMMITTED; the version checks of
 // the Update methods are what make concurrent edits safe.
-func (db *DB) Write(ctx context.Context, fn func(ally.Tx) error) (err error) {
+func (db *DB) Write(ctx context.Context, fn func(ally.Tx) error) error {
+	err := db.write(ctx, fn)
+	// The connection is free again: prepare what the transaction met first.
+	db.writes.prepareWanted(context.WithoutCancel(ctx))
+	return err
+}
+
+func (db *DB) write(ctx context.Context, fn func(ally.Tx) error) error {
 	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -140,7 +149,11 @@ func (db *DB) Write(ctx context.Context, fn func(ally.Tx) error) (err error) {
 			db.logger.Warn("rollback failed", "err", rbErr)
 		}
 	}()
-	if err := fn(&tx{queries{q: sqlTx, engine: db.engine}}); err != nil {
+	var q querier = sqlTx
+	if db.writes != nil {
+		q = newTxQuerier(sqlTx, db.writes)
+	}
+	if err := fn(&tx{queries{q: q, engine: db.engine}}); err != nil {
 		return err
 	}
 	committed = true

@@ -100,3 +100,14 @@ func PlanQueries(engine string) ([]PlanQuery, error) {
 	)
 	return out, nil
 }
+
+// PreparedWrites is how many statements the writer keeps prepared for
+// transactions (SQLite; 0 on PostgreSQL, whose driver caches them itself).
+func PreparedWrites(db *DB) int {
+	if db.writes == nil {
+		return 0
+	}
+	db.writes.mu.RLock()
+	defer db.writes.mu.RUnlock()
+	return len(db.writes.m)
+}
