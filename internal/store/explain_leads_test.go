@@ -53,7 +53,12 @@ func seedPlanLeads(t *testing.T, db *store.DB) store.PlanExample {
 	u := mustUser(t, db, "owner@v.example")
 	var ps []*ally.Partner
 	for i := range 50 {
-		ps = append(ps, newPartner(fmt.Sprintf("Partner %02d", i)))
+		p := newPartner(fmt.Sprintf("Partner %02d", i))
+		p.Categories = []string{[]string{"emea", "amer", "apac"}[i%3]}
+		if i%5 == 0 {
+			p.Categories = append(p.Categories, "reseller")
+		}
+		ps = append(ps, p)
 	}
 	ps[1].OwnerID = u.ID
 	mustPartners(t, db, ps...)

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/allyprm/ally/internal/ally"
 )
@@ -14,26 +17,71 @@ const candidateSelect = `SELECT p.id, p.name, p.status, p.tier_id, p.categories 
 
 // FindRoutingCandidates returns up to limit (default 50) active partners
 // after the id after, in id order, that are in one of c's categories and
-// tiers (an empty list is any). The page walks ix_partners_status's active
-// range from after; the category and tier tests are made on the way.
+// tiers (an empty list is any). Without categories the page walks
+// ix_partners_status's active range from after. With them, each category's
+// range of partner_categories' primary key from after, in partner order,
+// joined to its partners, and the pages are merged: a page costs about its
+// own size however large the category. (Filtering the active range by
+// "id IN (the category's partners)" read the whole category for every
+// page: on 1,000 partners of one category, 677 µs a page against 16 µs.)
 func (q queries) FindRoutingCandidates(ctx context.Context, c ally.RuleConditions, after string, limit int) ([]*ally.RoutingCandidate, error) {
-	query, args := candidateQuery(q.engine, c, after, pageLimit(limit))
-	return findAll(ctx, q, query, args, scanCandidate, "find routing candidates")
+	limit = pageLimit(limit)
+	if len(c.Categories) == 0 {
+		query, args := candidateQuery(q.engine, "", c.TierIDs, after, limit)
+		return findAll(ctx, q, query, args, scanCandidate, "find routing candidates")
+	}
+	var out []*ally.RoutingCandidate
+	for _, cat := range slices.Compact(slices.Sorted(slices.Values(c.Categories))) {
+		query, args := candidateQuery(q.engine, cat, c.TierIDs, after, limit)
+		page, err := findAll(ctx, q, query, args, scanCandidate, "find routing candidates")
+		if err != nil {
+			return nil, err
+		}
+		out = mergeCandidates(out, page, limit)
+	}
+	return out, nil
 }
 
-func candidateQuery(engine string, c ally.RuleConditions, after string, limit int) (string, []any) {
+// candidateQuery is one page of active partners after the id after, in
+// category (any when ""), in one of tiers (any when empty).
+//
+// In the category's query, CROSS JOIN keeps SQLite's loop order as
+// written: the category's range outside, so ORDER BY follows its primary
+// key. (PostgreSQL plans a CROSS JOIN like any join.)
+//
+// The LIMIT is a literal, not a parameter: SQLite reads a bound LIMIT
+// while planning, so it compiles the statement again each time it is
+// bound. Page sizes are few (the router doubles from 8 to 512).
+func candidateQuery(engine, category string, tiers []string, after string, limit int) (string, []any) {
 	var w where
-	w.add("p.status = " + w.arg(string(ally.StatusActive)))
-	if after != "" {
+	from, order := candidateSelect, " ORDER BY p.id"
+	if category != "" {
+		from = `SELECT p.id, p.name, p.status, p.tier_id, p.categories
+			FROM partner_categories pc CROSS JOIN partners p`
+		order = " ORDER BY pc.partner_id"
+		w.add("pc.category = " + w.arg(category))
+		if after != "" {
+			w.add("pc.partner_id > " + w.arg(after))
+		}
+		w.add("p.id = pc.partner_id")
+	} else if after != "" {
 		w.add("p.id > " + w.arg(after))
 	}
-	if len(c.Categories) > 0 {
-		w.add("p.id IN (SELECT partner_id FROM partner_categories WHERE " + inList(engine, &w, "category", c.Categories) + ")")
+	w.add("p.status = " + w.arg(string(ally.StatusActive)))
+	if len(tiers) > 0 {
+		w.add(inList(engine, &w, "p.tier_id", tiers))
 	}
-	if len(c.TierIDs) > 0 {
-		w.add(inList(engine, &w, "p.tier_id", c.TierIDs))
-	}
-	return candidateSelect + w.clause() + " ORDER BY p.id LIMIT " + w.arg(limit), w.args
+	return from + w.clause() + order + " LIMIT " + strconv.Itoa(limit), w.args
+}
+
+// mergeCandidates merges two pages in id order into one of at most limit
+// partners, each once (a partner in two of the categories is in both).
+func mergeCandidates(a, b []*ally.RoutingCandidate, limit int) []*ally.RoutingCandidate {
+	out := slices.SortedFunc(slices.Values(append(a, b...)), func(x, y *ally.RoutingCandidate) int {
+		return strings.Compare(x.ID, y.ID)
+	})
+	out = slices.CompactFunc(out, func(x, y *ally.RoutingCandidate) bool { return x.ID == y.ID })
+	return out[:min(len(out), limit)]
 }
 
 // FindRoutingCandidatesByID returns the named partners, whatever their
