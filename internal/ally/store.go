@@ -93,6 +93,9 @@ type LeadReader interface {
 	// FindDeliverySettings returns a partner's settings, or zero settings
 	// (PartnerID set, Version 0) when none were saved.
 	FindDeliverySettings(ctx context.Context, partnerID string) (*DeliverySettings, error)
+	// FindDeliverySettingsFor returns the partners' settings by partner id,
+	// in one query: zero settings for each that saved none.
+	FindDeliverySettingsFor(ctx context.Context, partnerIDs []string) (map[string]*DeliverySettings, error)
 	FindDeliveryByID(ctx context.Context, id string) (*Delivery, error)
 	// FindDeliveries returns up to f.Limit deliveries, newest first, after f.After.
 	FindDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, error)

@@ -83,6 +83,9 @@ func (a *App) queueLeadEvents(ctx context.Context, tx ally.Tx, leads []*ally.Lea
 	if err != nil {
 		return err
 	}
+	if err := ob.readSettings(ctx, tx, leads); err != nil {
+		return err
+	}
 	for _, l := range leads {
 		if err := ob.event(ally.EventLeadCreated, l.PartnerID, l.ID, NewLeadJSON(l)); err != nil {
 			return err

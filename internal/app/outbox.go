@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"strings"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 // vendor's subscribed events. flush writes them in batches, in the same
 // transaction as the change, so they exist exactly when the change does.
 // One outbox serves a single intake and a whole import batch alike; it
-// reads the subscriptions once and each partner's settings once.
+// reads the subscriptions once and each partner's settings once
+// (readSettings: a batch's partners in one query).
 type outbox struct {
 	now        time.Time
 	subs       []*ally.Subscription              // enabled ones
@@ -64,14 +66,10 @@ func (o *outbox) leadAssigned(ctx context.Context, r ally.Reader, l *ally.Lead) 
 	if l.PartnerID == "" {
 		return nil
 	}
-	set, ok := o.settings[l.PartnerID]
-	if !ok {
-		var err error
-		if set, err = r.FindDeliverySettings(ctx, l.PartnerID); err != nil {
-			return err
-		}
-		o.settings[l.PartnerID] = set
+	if err := o.readSettings(ctx, r, []*ally.Lead{l}); err != nil {
+		return err
 	}
+	set := o.settings[l.PartnerID]
 	hook, email := set.WebhookOn && set.WebhookURL != "", set.EmailOn && len(set.EmailTo) > 0
 	if !hook && !email && !o.wanted(ally.EventLeadAssigned) {
 		return nil // nobody to tell: no body to build
@@ -91,6 +89,35 @@ func (o *outbox) leadAssigned(ctx context.Context, r ally.Reader, l *ally.Lead) 
 			LeadID: l.ID, Target: strings.Join(set.EmailTo, ", "), Payload: payload})
 	}
 	o.toSubscriptions(ally.EventLeadAssigned, l.ID, payload)
+	return nil
+}
+
+// readSettings reads the delivery settings of the leads' partners that
+// this outbox has not read yet, in one query: an import batch calls it
+// with all its leads before their leadAssigned, so a batch over a
+// thousand partners reads them at once, not one query each.
+func (o *outbox) readSettings(ctx context.Context, r ally.Reader, leads []*ally.Lead) error {
+	var missing []string
+	var asked map[string]bool
+	for _, l := range leads {
+		id := l.PartnerID
+		if id == "" || o.settings[id] != nil || asked[id] {
+			continue
+		}
+		if asked == nil {
+			asked = map[string]bool{}
+		}
+		asked[id] = true
+		missing = append(missing, id)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	got, err := r.FindDeliverySettingsFor(ctx, missing)
+	if err != nil {
+		return err
+	}
+	maps.Copy(o.settings, got)
 	return nil
 }
 

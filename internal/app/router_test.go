@@ -109,6 +109,11 @@ func (c *countingTx) FindDeliverySettings(ctx context.Context, partnerID string)
 	return c.Tx.FindDeliverySettings(ctx, partnerID)
 }
 
+func (c *countingTx) FindDeliverySettingsFor(ctx context.Context, ids []string) (map[string]*ally.DeliverySettings, error) {
+	c.count("FindDeliverySettingsFor")
+	return c.Tx.FindDeliverySettingsFor(ctx, ids)
+}
+
 func (c *countingTx) CreateDeliveries(ctx context.Context, ds []*ally.Delivery) error {
 	c.count("CreateDeliveries")
 	return c.Tx.CreateDeliveries(ctx, ds)
@@ -308,4 +313,76 @@ func TestIntakeStatements(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBatchReadsDeliverySettingsOnce: an import batch's outbox reads the
+// delivery settings of all its partners in one query, and each lead still
+// goes to its own partner's address.
+func TestBatchReadsDeliverySettingsOnce(t *testing.T) {
+	for _, engine := range storetest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			w := newRouterWorld(t, engine, 20)
+			w.rule(ally.RoutingRuleFields{Name: ptrTo("All"), Priority: ptrTo(1), Mode: ptrTo(ally.RouteRoundRobin)})
+			for i, p := range w.partners[:10] {
+				if _, err := w.app.UpdateDeliverySettings(w.ctx, ally.System("test"), p.ID, ally.DeliverySettingsFields{
+					EmailTo: &[]string{fmt.Sprintf("leads@p%02d.example", i)}, EmailOn: ptrTo(true)}, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.store.take()
+			err := w.store.Write(w.ctx, func(tx ally.Tx) error {
+				rt, err := w.app.newRouter(w.ctx, tx, false)
+				if err != nil {
+					return err
+				}
+				var ls []*ally.Lead
+				for i := range 40 {
+					l := ally.NewLead(&ally.LeadInput{Email: fmt.Sprintf("l%d@x.example", i)}, w.now)
+					if err := rt.route(w.ctx, l); err != nil {
+						return err
+					}
+					ls = append(ls, l)
+				}
+				if err := tx.CreateLeads(w.ctx, ls); err != nil {
+					return err
+				}
+				if err := rt.flush(w.ctx, tx); err != nil {
+					return err
+				}
+				return w.app.queueLeadEvents(w.ctx, tx, ls)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := w.store.take(); n["FindDeliverySettingsFor"] != 1 || n["FindDeliverySettings"] != 0 || n["CreateDeliveries"] != 1 {
+				t.Errorf("a batch over 20 partners: %v", n)
+			}
+			ds, err := w.store.FindDeliveries(w.ctx, ally.DeliveryFilter{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			perTarget := map[string]int{}
+			for _, d := range ds {
+				if d.Channel != ally.ChannelEmail || d.Target != "leads@p"+strings.TrimPrefix(mustPartnerName(t, w, d.PartnerID), "P")+".example" {
+					t.Errorf("delivery %s to %s (%s) for partner %s", d.ID, d.Target, d.Channel, d.PartnerID)
+				}
+				perTarget[d.Target]++
+			}
+			if len(ds) != 20 || len(perTarget) != 10 {
+				t.Errorf("%d deliveries to %v, want 2 to each of the 10 partners with settings", len(ds), perTarget)
+			}
+		})
+	}
+}
+
+func mustPartnerName(t *testing.T, w *routerWorld, id string) string {
+	t.Helper()
+	for _, p := range w.partners {
+		if p.ID == id {
+			return p.Name
+		}
+	}
+	t.Fatalf("no partner %s", id)
+	return ""
 }

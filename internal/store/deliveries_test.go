@@ -216,3 +216,51 @@ func TestDeliverySettings(t *testing.T) {
 		}), ally.ECodeInvalid, "the partner does not exist")
 	})
 }
+
+// TestDeliverySettingsFor reads several partners' settings at once, as
+// FindDeliverySettings reads each: saved ones whole, zero ones for the rest.
+func TestDeliverySettingsFor(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		saved, other, bare := newPartner("Saved"), newPartner("Other"), newPartner("Bare")
+		mustPartners(t, db, saved, other, bare)
+		mustWrite(t, db, func(tx ally.Tx) error {
+			for i, p := range []*ally.Partner{saved, other} {
+				s := &ally.DeliverySettings{PartnerID: p.ID, WebhookURL: fmt.Sprintf("https://p%d.example/hook", i),
+					WebhookSecret: "whsec_abc", WebhookOn: i == 0, EmailTo: []string{fmt.Sprintf("leads@p%d.example", i)},
+					EmailOn: true, UpdatedAt: now()}
+				if err := tx.SaveDeliverySettings(ctx, s); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		ids := []string{bare.ID, saved.ID, "ptn_missing", other.ID}
+		got, err := db.FindDeliverySettingsFor(ctx, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			one, err := db.FindDeliverySettings(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got[id], one) {
+				t.Errorf("%s: %+v, want %+v", id, got[id], one)
+			}
+		}
+		if len(got) != len(ids) || got[saved.ID].Version != 1 || !got[saved.ID].WebhookOn || got[bare.ID].Version != 0 {
+			t.Errorf("settings %+v", got)
+		}
+		if one, err := db.FindDeliverySettingsFor(ctx, []string{saved.ID}); err != nil || !reflect.DeepEqual(one, map[string]*ally.DeliverySettings{saved.ID: got[saved.ID]}) {
+			t.Errorf("one partner: %+v, %v", one, err)
+		}
+		mustWrite(t, db, func(tx ally.Tx) error {
+			none, err := tx.FindDeliverySettingsFor(ctx, nil)
+			if err == nil && len(none) != 0 {
+				err = fmt.Errorf("no partners: %v", none)
+			}
+			return err
+		})
+	})
+}
