@@ -63,15 +63,18 @@ func LeadPlanQueries(engine string, ex PlanExample) ([]PlanQuery, error) {
 	}
 	out = append(out, PlanQuery{Name: "lead stats", Query: leadStatsSQL, Args: []any{ex.PartnerID, day.UnixMilli()},
 		Uses: []string{"ix_leads_partner"}})
-	q, args := candidateQuery(engine, "", []string{"tier_1"}, ex.PartnerID, 50)
+	q, args := candidateQuery(engine, ally.RuleConditions{TierIDs: []string{"tier_1"}}, ex.PartnerID, 50)
 	out = append(out, PlanQuery{Name: "routing candidates", Query: q, Args: args})
-	// A category's page walks its range of partner_categories' primary key.
+	// A category's page walks its range of partner_categories' primary key;
+	// several categories' pages are unioned and sorted (limit rows each).
 	categoryKey := "USING PRIMARY KEY (category=? AND partner_id>?)"
 	if engine == EnginePostgres {
 		categoryKey = "partner_categories_pkey"
 	}
-	q, args = candidateQuery(engine, "emea", []string{"tier_1"}, ex.PartnerID, 8)
+	q, args = candidateQuery(engine, ally.RuleConditions{Categories: []string{"emea"}, TierIDs: []string{"tier_1"}}, ex.PartnerID, 8)
 	out = append(out, PlanQuery{Name: "routing candidates in a category", Query: q, Args: args, Uses: []string{categoryKey}})
+	q, args = candidateQuery(engine, ally.RuleConditions{Categories: []string{"emea", "reseller"}}, ex.PartnerID, 8)
+	out = append(out, PlanQuery{Name: "routing candidates in categories", Query: q, Args: args, SortOK: true, Uses: []string{categoryKey}})
 	for _, tc := range []struct {
 		name string
 		f    ally.DeliveryFilter

@@ -17,71 +17,74 @@ const candidateSelect = `SELECT p.id, p.name, p.status, p.tier_id, p.categories 
 
 // FindRoutingCandidates returns up to limit (default 50) active partners
 // after the id after, in id order, that are in one of c's categories and
-// tiers (an empty list is any). Without categories the page walks
-// ix_partners_status's active range from after. With them, each category's
-// range of partner_categories' primary key from after, in partner order,
-// joined to its partners, and the pages are merged: a page costs about its
-// own size however large the category. (Filtering the active range by
-// "id IN (the category's partners)" read the whole category for every
-// page: on 1,000 partners of one category, 677 µs a page against 16 µs.)
+// tiers (an empty list is any).
 func (q queries) FindRoutingCandidates(ctx context.Context, c ally.RuleConditions, after string, limit int) ([]*ally.RoutingCandidate, error) {
-	limit = pageLimit(limit)
-	if len(c.Categories) == 0 {
-		query, args := candidateQuery(q.engine, "", c.TierIDs, after, limit)
-		return findAll(ctx, q, query, args, scanCandidate, "find routing candidates")
-	}
-	var out []*ally.RoutingCandidate
-	for _, cat := range slices.Compact(slices.Sorted(slices.Values(c.Categories))) {
-		query, args := candidateQuery(q.engine, cat, c.TierIDs, after, limit)
-		page, err := findAll(ctx, q, query, args, scanCandidate, "find routing candidates")
-		if err != nil {
-			return nil, err
-		}
-		out = mergeCandidates(out, page, limit)
-	}
-	return out, nil
+	query, args := candidateQuery(q.engine, c, after, pageLimit(limit))
+	return findAll(ctx, q, query, args, scanCandidate, "find routing candidates")
 }
 
-// candidateQuery is one page of active partners after the id after, in
-// category (any when ""), in one of tiers (any when empty).
-//
-// In the category's query, CROSS JOIN keeps SQLite's loop order as
-// written: the category's range outside, so ORDER BY follows its primary
-// key. (PostgreSQL plans a CROSS JOIN like any join.)
+// categoryFrom reads a category's partners by partner_categories' primary
+// key. CROSS JOIN keeps SQLite's loop order as written, the category's
+// range outside, so the page follows the key; PostgreSQL plans it like any
+// join.
+const categoryFrom = `SELECT p.id, p.name, p.status, p.tier_id, p.categories
+	FROM partner_categories pc CROSS JOIN partners p`
+
+// categoryKeys are what a category's page is ordered by, and its cursor
+// bounds both sides of the join: PostgreSQL then starts the partners' side
+// at the cursor too (measured on 1,000 partners: 0.13 ms a page without,
+// 0.03 ms with, and 0.7 ms against 0.07 ms before the tables are analyzed).
+var categoryKeys = []string{"pc.partner_id", "p.id"}
+
+// candidateQuery is one page of candidates. Without categories it walks
+// ix_partners_status's active range from after. With one, it walks the
+// category's range of partner_categories from after, joined to its
+// partners; with several, one such page each, their union sorted (at most
+// limit rows each). A page thus costs about its own size however large the
+// category: filtering the active range by "id IN (the category's
+// partners)", as before, read the whole category for every page (1,000
+// partners of one category: 677 µs a page, now 16 µs).
 //
 // The LIMIT is a literal, not a parameter: SQLite reads a bound LIMIT
-// while planning, so it compiles the statement again each time it is
+// while planning, so it compiled the statement again each time it was
 // bound. Page sizes are few (the router doubles from 8 to 512).
-func candidateQuery(engine, category string, tiers []string, after string, limit int) (string, []any) {
+func candidateQuery(engine string, c ally.RuleConditions, after string, limit int) (string, []any) {
 	var w where
-	from, order := candidateSelect, " ORDER BY p.id"
-	if category != "" {
-		from = `SELECT p.id, p.name, p.status, p.tier_id, p.categories
-			FROM partner_categories pc CROSS JOIN partners p`
-		order = " ORDER BY pc.partner_id"
-		w.add("pc.category = " + w.arg(category))
-		if after != "" {
-			w.add("pc.partner_id > " + w.arg(after))
+	status, cursor, tiers := w.arg(string(ally.StatusActive)), "", ""
+	if after != "" {
+		cursor = w.arg(after)
+	}
+	if len(c.TierIDs) > 0 {
+		tiers = inList(engine, &w, "p.tier_id", c.TierIDs)
+	}
+	n := strconv.Itoa(limit)
+	page := func(from string, keys []string, conds ...string) string {
+		conds = append(conds, "p.status = "+status)
+		if cursor != "" {
+			for _, key := range keys {
+				conds = append(conds, key+" > "+cursor)
+			}
 		}
-		w.add("p.id = pc.partner_id")
-	} else if after != "" {
-		w.add("p.id > " + w.arg(after))
+		if tiers != "" {
+			conds = append(conds, tiers)
+		}
+		return from + " WHERE " + strings.Join(conds, " AND ") + " ORDER BY " + keys[0] + " LIMIT " + n
 	}
-	w.add("p.status = " + w.arg(string(ally.StatusActive)))
-	if len(tiers) > 0 {
-		w.add(inList(engine, &w, "p.tier_id", tiers))
+	cats := slices.Compact(slices.Sorted(slices.Values(c.Categories)))
+	if len(cats) == 0 {
+		return page(candidateSelect, []string{"p.id"}), w.args
 	}
-	return from + w.clause() + order + " LIMIT " + strconv.Itoa(limit), w.args
-}
-
-// mergeCandidates merges two pages in id order into one of at most limit
-// partners, each once (a partner in two of the categories is in both).
-func mergeCandidates(a, b []*ally.RoutingCandidate, limit int) []*ally.RoutingCandidate {
-	out := slices.SortedFunc(slices.Values(append(a, b...)), func(x, y *ally.RoutingCandidate) int {
-		return strings.Compare(x.ID, y.ID)
-	})
-	out = slices.CompactFunc(out, func(x, y *ally.RoutingCandidate) bool { return x.ID == y.ID })
-	return out[:min(len(out), limit)]
+	pages := make([]string, len(cats))
+	for i, cat := range cats {
+		pages[i] = page(categoryFrom, categoryKeys, "pc.category = "+w.arg(cat), "p.id = pc.partner_id")
+	}
+	if len(pages) == 1 {
+		return pages[0], w.args
+	}
+	for i := range pages {
+		pages[i] = "SELECT * FROM (" + pages[i] + ") c" + strconv.Itoa(i)
+	}
+	return strings.Join(pages, " UNION ") + " ORDER BY id LIMIT " + n, w.args
 }
 
 // FindRoutingCandidatesByID returns the named partners, whatever their
