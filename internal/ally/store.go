@@ -101,6 +101,9 @@ type LeadReader interface {
 	FindDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, error)
 	// FindDeliveryAttempts returns a delivery's attempts, newest first (at most limit).
 	FindDeliveryAttempts(ctx context.Context, deliveryID string, limit int) ([]*DeliveryAttempt, error)
+	// FindAttemptsOfDeliveries returns the latest limitEach attempts of each
+	// delivery, in one query: grouped by delivery, newest first within each.
+	FindAttemptsOfDeliveries(ctx context.Context, deliveryIDs []string, limitEach int) ([]*DeliveryAttempt, error)
 
 	FindSubscriptions(ctx context.Context) ([]*Subscription, error)
 	FindSubscriptionByID(ctx context.Context, id string) (*Subscription, error)

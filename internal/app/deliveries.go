@@ -247,6 +247,32 @@ func (a *App) Delivery(ctx context.Context, actor ally.Actor, id string) (*Deliv
 	return &DeliveryView{Delivery: d, Attempts: atts}, nil
 }
 
+// DeliveryViews lists the deliveries f selects (as Deliveries does, with
+// the same checks) with each one's latest attemptsEach attempts, read in
+// one query for the whole list rather than one per delivery.
+func (a *App) DeliveryViews(ctx context.Context, actor ally.Actor, f ally.DeliveryFilter, attemptsEach int) ([]*DeliveryView, error) {
+	page, err := a.Deliveries(ctx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(page.Items))
+	views := make(map[string]*DeliveryView, len(page.Items))
+	out := make([]*DeliveryView, len(page.Items))
+	for i, d := range page.Items {
+		ids[i] = d.ID
+		out[i] = &DeliveryView{Delivery: d, Attempts: []*ally.DeliveryAttempt{}}
+		views[d.ID] = out[i]
+	}
+	atts, err := a.store.FindAttemptsOfDeliveries(ctx, ids, attemptsEach)
+	if err != nil {
+		return nil, err
+	}
+	for _, at := range atts {
+		views[at.DeliveryID].Attempts = append(views[at.DeliveryID].Attempts, at)
+	}
+	return out, nil
+}
+
 // visibleDelivery reads a delivery and hides it behind 404 from actors who
 // may not see its partner. Vendor deliveries (no partner) are for those
 // who see every partner.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/allyprm/ally/internal/ally"
@@ -134,16 +135,40 @@ func deliveryListQuery(f ally.DeliveryFilter) (string, []any) {
 // FindDeliveryAttempts returns the delivery's latest limit (default 50)
 // attempts, newest first.
 func (q queries) FindDeliveryAttempts(ctx context.Context, deliveryID string, limit int) ([]*ally.DeliveryAttempt, error) {
-	return findAll(ctx, q, attemptListSQL, []any{deliveryID, pageLimit(limit)}, func(s scanner) (*ally.DeliveryAttempt, error) {
-		var a ally.DeliveryAttempt
-		var at sql.NullInt64
-		if err := s.Scan(&a.ID, &a.DeliveryID, &at, &a.Target, &a.StatusCode, &a.Response, &a.Error,
-			&a.DurationMS, &a.OK); err != nil {
-			return nil, err
-		}
-		a.At = fromMillis(at)
-		return &a, nil
-	}, "find delivery attempts")
+	return findAll(ctx, q, attemptListSQL, []any{deliveryID, pageLimit(limit)}, scanAttempt, "find delivery attempts")
+}
+
+// FindAttemptsOfDeliveries returns the latest limitEach (default 50)
+// attempts of each delivery in one query, so a page listing deliveries with
+// their attempts reads them once, not once per delivery. Each delivery's
+// rows are a range of ix_delivery_attempts_delivery, numbered newest first.
+func (q queries) FindAttemptsOfDeliveries(ctx context.Context, deliveryIDs []string, limitEach int) ([]*ally.DeliveryAttempt, error) {
+	if len(deliveryIDs) == 0 {
+		return []*ally.DeliveryAttempt{}, nil
+	}
+	args := make([]any, 0, len(deliveryIDs)+1)
+	args = append(args, pageLimit(limitEach))
+	marks := make([]string, len(deliveryIDs))
+	for i, id := range deliveryIDs {
+		args = append(args, id)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	query := `SELECT id, delivery_id, at, target, status_code, response, error, duration_ms, ok FROM (
+		SELECT *, ROW_NUMBER() OVER (PARTITION BY delivery_id ORDER BY id DESC) AS n
+		FROM delivery_attempts WHERE delivery_id IN (` + strings.Join(marks, ", ") + `)) latest
+		WHERE n <= $1 ORDER BY delivery_id, id DESC`
+	return findAll(ctx, q, query, args, scanAttempt, "find attempts of deliveries")
+}
+
+func scanAttempt(s scanner) (*ally.DeliveryAttempt, error) {
+	var a ally.DeliveryAttempt
+	var at sql.NullInt64
+	if err := s.Scan(&a.ID, &a.DeliveryID, &at, &a.Target, &a.StatusCode, &a.Response, &a.Error,
+		&a.DurationMS, &a.OK); err != nil {
+		return nil, err
+	}
+	a.At = fromMillis(at)
+	return &a, nil
 }
 
 const attemptListSQL = `SELECT id, delivery_id, at, target, status_code, response, error,

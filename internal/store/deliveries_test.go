@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,6 +101,20 @@ func TestDeliveryAttempts(t *testing.T) {
 		got, err := db.FindDeliveryAttempts(ctx, d.ID, 3)
 		if err != nil || !reflect.DeepEqual(got, want[:3]) {
 			t.Errorf("attempts %+v, %v\nwant %+v", got, err, want[:3])
+		}
+		// Several deliveries at once: each one's latest 3, grouped by delivery.
+		both, err := db.FindAttemptsOfDeliveries(ctx, []string{d.ID, other.ID, "dlv_none"}, 3)
+		var ofD, ofOther []*ally.DeliveryAttempt
+		for _, a := range both {
+			if a.DeliveryID == d.ID {
+				ofD = append(ofD, a)
+			} else {
+				ofOther = append(ofOther, a)
+			}
+		}
+		grouped := slices.IsSortedFunc(both, func(a, b *ally.DeliveryAttempt) int { return strings.Compare(a.DeliveryID, b.DeliveryID) })
+		if err != nil || !grouped || !reflect.DeepEqual(ofD, want[:3]) || len(ofOther) != 1 || ofOther[0].DeliveryID != other.ID {
+			t.Errorf("attempts of two deliveries: %+v, %v", both, err)
 		}
 		wantCode(t, db.Write(ctx, func(tx ally.Tx) error {
 			return tx.CreateDeliveryAttempt(ctx, &ally.DeliveryAttempt{ID: ally.NewID(ally.PrefixAttempt), DeliveryID: "dlv_missing", At: now()})

@@ -78,24 +78,9 @@ func (s *server) leadPage(w http.ResponseWriter, r *http.Request, status int, d 
 	s.render(w, r, status, "admin/lead", view{Title: "Lead " + l.Name(), Data: d})
 }
 
-// leadDeliveries reads the lead's deliveries, each with its attempts.
+// leadDeliveries reads the lead's deliveries, each with its latest attempts.
 func (s *server) leadDeliveries(r *http.Request, leadID string) ([]*app.DeliveryView, error) {
-	page, err := s.app.Deliveries(r.Context(), actor(r), ally.DeliveryFilter{LeadID: leadID, Limit: aldLeadDeliveries})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*app.DeliveryView, 0, len(page.Items))
-	for _, dl := range page.Items {
-		v, err := s.app.Delivery(r.Context(), actor(r), dl.ID)
-		if err != nil {
-			return nil, err
-		}
-		if len(v.Attempts) > aldAttemptsShown {
-			v.Attempts = v.Attempts[:aldAttemptsShown]
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	return s.app.DeliveryViews(r.Context(), actor(r), ally.DeliveryFilter{LeadID: leadID, Limit: aldLeadDeliveries}, aldAttemptsShown)
 }
 
 // adminLeadStatus moves the lead to another status, with a reason.

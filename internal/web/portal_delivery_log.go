@@ -13,23 +13,19 @@ type portalDelivery struct {
 	Attempts []*ally.DeliveryAttempt
 }
 
-// portalDeliveries lists the deliveries f selects with their attempts. The
-// application forces f to the session's partner. Lists are short (a lead's
-// few deliveries, the latest handful), so reading each one's attempts
-// separately stays cheap.
+// portalDeliveries lists the deliveries f selects with their latest
+// attempts. The application forces f to the session's partner.
 func (s *server) portalDeliveries(r *http.Request, f ally.DeliveryFilter) ([]portalDelivery, error) {
-	ctx, a := r.Context(), actor(r)
-	page, err := s.app.Deliveries(ctx, a, f)
+	vs, err := s.app.DeliveryViews(r.Context(), actor(r), f, portalAttemptsShown)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]portalDelivery, 0, len(page.Items))
-	for _, d := range page.Items {
-		v, err := s.app.Delivery(ctx, a, d.ID)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, portalDelivery{Delivery: v.Delivery, Attempts: v.Attempts})
+	out := make([]portalDelivery, len(vs))
+	for i, v := range vs {
+		out[i] = portalDelivery{Delivery: v.Delivery, Attempts: v.Attempts}
 	}
 	return out, nil
 }
+
+// portalAttemptsShown bounds the attempts listed per delivery.
+const portalAttemptsShown = 100
