@@ -32,20 +32,11 @@ const (
 )
 
 func runLeads(ctx context.Context, o options) error {
-	dir, err := os.MkdirTemp("", "allyload-leads-")
+	e, allyBin, done, err := workspace(ctx, o)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	e, err := prepare(ctx, dir, o.databaseURL)
-	if err != nil {
-		return err
-	}
-	defer e.cleanup()
-	allyBin, err := buildAlly(ctx, o, dir)
-	if err != nil {
-		return err
-	}
+	defer done()
 	fmt.Fprintf(os.Stderr, "seeding %d leads over %d partners on %s …\n", o.leads, o.leadPartners, e.engine)
 	t0 := time.Now()
 	if err := seedLeads(ctx, e.store, o.leadPartners, o.leads); err != nil {

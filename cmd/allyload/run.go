@@ -67,22 +67,31 @@ func prepare(ctx context.Context, dir, databaseURL string) (*env, error) {
 	}, nil
 }
 
-func run(ctx context.Context, o options) error {
+// workspace makes a temporary data directory, the database in it (or a
+// fresh PostgreSQL schema) and the ally binary; done removes them.
+func workspace(ctx context.Context, o options) (e *env, allyBin string, done func(), err error) {
 	dir, err := os.MkdirTemp("", "allyload-")
 	if err != nil {
-		return err
+		return nil, "", nil, err
 	}
-	defer os.RemoveAll(dir)
-	e, err := prepare(ctx, dir, o.databaseURL)
-	if err != nil {
-		return err
+	if e, err = prepare(ctx, dir, o.databaseURL); err != nil {
+		os.RemoveAll(dir)
+		return nil, "", nil, err
 	}
-	defer e.cleanup()
+	done = func() { e.cleanup(); os.RemoveAll(dir) }
+	if allyBin, err = buildAlly(ctx, o, dir); err != nil {
+		done()
+		return nil, "", nil, err
+	}
+	return e, allyBin, done, nil
+}
 
-	allyBin, err := buildAlly(ctx, o, dir)
+func run(ctx context.Context, o options) error {
+	e, allyBin, done, err := workspace(ctx, o)
 	if err != nil {
 		return err
 	}
+	defer done()
 	fmt.Fprintf(os.Stderr, "seeding %d partners on %s …\n", o.partners, e.engine)
 	t0 := time.Now()
 	ids, err := seed(ctx, e.store, o.partners)
