@@ -38,7 +38,7 @@ func (a *App) partnerEvent(ctx context.Context, tx ally.Tx, event string, p *all
 	if err != nil {
 		return err
 	}
-	if err := o.event(event, p.ID, "", newPartnerEventJSON(p)); err != nil {
+	if err := o.event(event, "", newPartnerEventJSON(p)); err != nil {
 		return err
 	}
 	return o.flush(ctx, tx)

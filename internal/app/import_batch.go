@@ -87,7 +87,7 @@ func (a *App) queueLeadEvents(ctx context.Context, tx ally.Tx, leads []*ally.Lea
 		return err
 	}
 	for _, l := range leads {
-		if err := ob.event(ally.EventLeadCreated, l.PartnerID, l.ID, NewLeadJSON(l)); err != nil {
+		if err := ob.event(ally.EventLeadCreated, l.ID, NewLeadJSON(l)); err != nil {
 			return err
 		}
 		if err := ob.leadAssigned(ctx, tx, l); err != nil {

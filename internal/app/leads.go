@@ -54,7 +54,7 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 		if err != nil {
 			return err
 		}
-		if err := ob.event(ally.EventLeadCreated, l.PartnerID, l.ID, NewLeadJSON(l)); err != nil {
+		if err := ob.event(ally.EventLeadCreated, l.ID, NewLeadJSON(l)); err != nil {
 			return err
 		}
 		if err := a.afterAssign(ctx, tx, actor, ob, l); err != nil {

@@ -129,7 +129,7 @@ func (a *App) afterStatus(ctx context.Context, tx ally.Tx, actor ally.Actor, l *
 	if err != nil {
 		return err
 	}
-	if err := ob.event(ally.EventLeadStatusChanged, l.PartnerID, l.ID, NewLeadJSON(l)); err != nil {
+	if err := ob.event(ally.EventLeadStatusChanged, l.ID, NewLeadJSON(l)); err != nil {
 		return err
 	}
 	if err := ob.flush(ctx, tx); err != nil {

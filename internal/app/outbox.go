@@ -123,9 +123,9 @@ func (o *outbox) readSettings(ctx context.Context, r ally.Reader, leads []*ally.
 
 // event queues a vendor event (partner.created, lead.created, …) to every
 // enabled subscription that wants it; data is the event's "data" member.
-// partnerID names the partner the event is about; it is not kept on the
-// deliveries, which belong to the vendor: no partner ever sees them.
-func (o *outbox) event(event, partnerID, leadID string, data any) error {
+// The deliveries name no partner: they belong to the vendor, and no partner
+// ever sees them.
+func (o *outbox) event(event, leadID string, data any) error {
 	if !o.wanted(event) {
 		return nil // no body to build
 	}
