@@ -47,9 +47,6 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 		if err != nil {
 			return err
 		}
-		if err := tx.CreateLeads(ctx, []*ally.Lead{l}); err != nil {
-			return err
-		}
 		ob, err := a.newOutbox(ctx, tx)
 		if err != nil {
 			return err
@@ -58,6 +55,11 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 			return err
 		}
 		if err := a.afterAssign(ctx, tx, actor, ob, l); err != nil {
+			return err
+		}
+		// Every read is done: the writes from here on go out together
+		// (on PostgreSQL, one round trip), the lead before its deliveries.
+		if err := tx.CreateLeads(ctx, []*ally.Lead{l}); err != nil {
 			return err
 		}
 		if err := rt.flush(ctx, tx); err != nil {

@@ -15,14 +15,12 @@ import (
 // CreateActivity appends a to its partner's timeline; an unknown partner is
 // ECodeInvalid.
 func (t *tx) CreateActivity(ctx context.Context, a *ally.Activity) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO activities
+	return t.later(ctx, func(err error) error {
+		return wrapUnlessDomain("create activity", badRef(constraintError(err, nil), errNoPartner))
+	}, `INSERT INTO activities
 		(id, partner_id, kind, text, actor_kind, actor_id, actor_label, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		a.ID, a.PartnerID, string(a.Kind), a.Text, string(a.ActorKind), a.ActorID, a.ActorLabel, millis(a.At))
-	if err != nil {
-		return wrapUnlessDomain("create activity", badRef(constraintError(err, nil), errNoPartner))
-	}
-	return nil
 }
 
 // FindActivities returns up to f.Limit (default 50) entries before f.Before,

@@ -16,17 +16,15 @@ func (t *tx) CreateAuditEvent(ctx context.Context, e *ally.AuditEvent) error {
 	if err != nil {
 		return fmt.Errorf("store: create audit event: %w", err)
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO audit_events
+	return t.later(ctx, func(err error) error {
+		return wrapUnlessDomain("create audit event", constraintError(err, nil))
+	}, `INSERT INTO audit_events
 		(id, at, actor_kind, actor_id, actor_label, partner_id, action, target_type,
 		target_id, ip, user_agent, changes)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		e.ID, millis(e.At), string(e.ActorKind), nullIfEmpty(e.ActorID), e.ActorLabel,
 		nullIfEmpty(e.PartnerID), e.Action, e.TargetType, e.TargetID, e.IP, e.UserAgent,
 		string(changes))
-	if err != nil {
-		return wrapUnlessDomain("create audit event", constraintError(err, nil))
-	}
-	return nil
 }
 
 // FindAuditEvents returns up to f.Limit (default 50) events before f.Before,

@@ -136,7 +136,17 @@ func (db *DB) Write(ctx context.Context, fn func(ally.Tx) error) error {
 }
 
 func (db *DB) write(ctx context.Context, fn func(ally.Tx) error) error {
-	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	var conn *sql.Conn // PostgreSQL: the transaction's, for its pipeline
+	begin := db.writer.BeginTx
+	if db.engine == EnginePostgres {
+		var err error
+		if conn, err = db.writer.Conn(ctx); err != nil {
+			return fmt.Errorf("store: begin: %w", err)
+		}
+		defer conn.Close()
+		begin = conn.BeginTx
+	}
+	sqlTx, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
@@ -150,10 +160,24 @@ func (db *DB) write(ctx context.Context, fn func(ally.Tx) error) error {
 		}
 	}()
 	var q querier = sqlTx
-	if db.writes != nil {
+	var pipe *pipeline
+	switch {
+	case conn != nil:
+		pipe = &pipeline{Tx: sqlTx, conn: conn}
+		q = pipe
+	case db.writes != nil:
 		q = newTxQuerier(sqlTx, db.writes)
 	}
-	if err := fn(&tx{queries{q: q, engine: db.engine}}); err != nil {
+	err = fn(&tx{queries{q: q, engine: db.engine}})
+	if pipe != nil {
+		if pipe.err != nil {
+			return pipe.err // what made the statements after it fail
+		}
+		if err == nil {
+			err = pipe.flush(ctx)
+		}
+	}
+	if err != nil {
 		return err
 	}
 	committed = true

@@ -23,7 +23,7 @@ var deliveryInsert = newBatchInsert("deliveries", "", "id text", "event text", "
 // CreateDeliveries inserts ds in bulk (insertMany). An unknown partner or
 // lead is ECodeInvalid.
 func (t *tx) CreateDeliveries(ctx context.Context, ds []*ally.Delivery) error {
-	err := t.insertMany(ctx, deliveryInsert, len(ds), func(i int, dst []any) ([]any, error) {
+	return t.insertMany(ctx, deliveryInsert, len(ds), func(i int, dst []any) ([]any, error) {
 		d := ds[i]
 		var payload any
 		if len(d.Payload) > 0 {
@@ -33,11 +33,9 @@ func (t *tx) CreateDeliveries(ctx context.Context, ds []*ally.Delivery) error {
 			nullIfEmpty(d.SubscriptionID), d.Target, payload, string(d.Status), int64(d.Attempts),
 			millis(d.NextAttemptAt), int64(d.LastStatusCode), validText(d.LastError), millis(d.CreatedAt),
 			millis(d.UpdatedAt), millis(d.DeliveredAt)), nil
-	})
-	if err != nil {
+	}, func(err error) error {
 		return wrapUnlessDomain("create deliveries", badRef(constraintError(err, nil), errNoDeliveryRef))
-	}
-	return nil
+	})
 }
 
 // UpdateDelivery writes what an attempt changes: status, attempts, next

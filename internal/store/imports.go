@@ -116,15 +116,13 @@ var importErrorInsert = newBatchInsert("import_errors", " ON CONFLICT (import_id
 // CreateImportErrors inserts row errors in bulk (insertMany). The reason
 // may quote the file: it is made valid UTF-8 without NUL bytes.
 func (t *tx) CreateImportErrors(ctx context.Context, es []*ally.ImportRowError) error {
-	err := t.insertMany(ctx, importErrorInsert, len(es), func(i int, dst []any) ([]any, error) {
+	return t.insertMany(ctx, importErrorInsert, len(es), func(i int, dst []any) ([]any, error) {
 		e := es[i]
 		e.Reason = validText(e.Reason)
 		return append(dst, e.ImportID, e.Line, e.Reason), nil
-	})
-	if err != nil {
+	}, func(err error) error {
 		return wrapUnlessDomain("create import errors", badRef(constraintError(err, nil), errNoImport))
-	}
-	return nil
+	})
 }
 
 const importErrorsSQL = `SELECT import_id, line, reason FROM import_errors WHERE import_id = $1 ORDER BY line`

@@ -33,7 +33,7 @@ func (t *tx) EnqueueMany(ctx context.Context, js []*ally.Job) error {
 			j.MaxAttempts = DefaultMaxAttempts
 		}
 	}
-	err := t.insertMany(ctx, jobInsert, len(js), func(i int, dst []any) ([]any, error) {
+	return t.insertMany(ctx, jobInsert, len(js), func(i int, dst []any) ([]any, error) {
 		j := js[i]
 		var args any
 		if j.Args != nil {
@@ -41,9 +41,7 @@ func (t *tx) EnqueueMany(ctx context.Context, js []*ally.Job) error {
 		}
 		return append(dst, j.ID, j.Kind, args, "pending", int64(j.Attempts), int64(j.MaxAttempts),
 			millis(j.RunAt), j.LastError, millis(j.CreatedAt)), nil
-	})
-	if err != nil {
+	}, func(err error) error {
 		return wrapUnlessDomain("enqueue", constraintError(err, nil))
-	}
-	return nil
+	})
 }

@@ -26,7 +26,7 @@ var leadInsert = newBatchInsert("leads", "", "id text", "version bigint",
 // lead's Version is zero. An unknown partner is ECodeInvalid, a
 // taken id ECodeConflict.
 func (t *tx) CreateLeads(ctx context.Context, ls []*ally.Lead) error {
-	err := t.insertMany(ctx, leadInsert, len(ls), func(i int, dst []any) ([]any, error) {
+	return t.insertMany(ctx, leadInsert, len(ls), func(i int, dst []any) ([]any, error) {
 		l := ls[i]
 		if l.Version == 0 {
 			l.Version = 1
@@ -34,11 +34,9 @@ func (t *tx) CreateLeads(ctx context.Context, ls []*ally.Lead) error {
 		dst = append(dst, l.ID, l.Version)
 		dst, err := appendLeadValues(dst, l)
 		return append(dst, millis(l.ReceivedAt), nullIfEmpty(l.ImportID)), err
-	})
-	if err != nil {
+	}, func(err error) error {
 		return wrapUnlessDomain("create leads", badRef(constraintError(err, nil), errNoPartner))
-	}
-	return nil
+	})
 }
 
 // UpdateLead writes every field of l but id, received_at and import_id if

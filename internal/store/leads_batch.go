@@ -43,15 +43,17 @@ const pgBatchRows = 2_000
 type rowFunc func(i int, dst []any) ([]any, error)
 
 // insertMany writes n rows. One row (a single intake) is a plain
-// single-row INSERT on either engine.
-func (t *tx) insertMany(ctx context.Context, b batchInsert, n int, row rowFunc) error {
+// single-row INSERT on either engine. The statements go out through
+// t.later (on PostgreSQL, with the transaction's next round trip); fail
+// maps a statement's error, and an error of row's, as the caller reports it.
+func (t *tx) insertMany(ctx context.Context, b batchInsert, n int, row rowFunc, fail func(error) error) error {
 	switch {
 	case n == 0:
 		return nil
 	case t.engine == EnginePostgres && n > 1:
-		return t.insertArrays(ctx, b, n, row)
+		return t.insertArrays(ctx, b, n, row, fail)
 	}
-	return t.insertRows(ctx, b, n, row)
+	return t.insertRows(ctx, b, n, row, fail)
 }
 
 // insertArrays is PostgreSQL's bulk insert: one array per column, turned
@@ -59,9 +61,8 @@ func (t *tx) insertMany(ctx context.Context, b batchInsert, n int, row rowFunc) 
 // COPY of the same rows (both encoding them): unnest ran at 0.81 to 0.95
 // of COPY, a 250-row VALUES list at 0.77 to 0.80 and a 1,000-row one at
 // 0.62 to 0.67 (the server parses and plans every placeholder, each run).
-func (t *tx) insertArrays(ctx context.Context, b batchInsert, n int, row rowFunc) error {
+func (t *tx) insertArrays(ctx context.Context, b batchInsert, n int, row rowFunc, fail func(error) error) error {
 	cols := make([][]any, len(b.types))
-	args := make([]any, len(b.types))
 	var vals []any
 	for start := 0; start < n; start += pgBatchRows {
 		end := min(start+pgBatchRows, n)
@@ -71,16 +72,17 @@ func (t *tx) insertArrays(ctx context.Context, b batchInsert, n int, row rowFunc
 		for i := start; i < end; i++ {
 			var err error
 			if vals, err = row(i, vals[:0]); err != nil {
-				return err
+				return fail(err)
 			}
 			for c, v := range vals {
 				cols[c] = append(cols[c], v)
 			}
 		}
+		args := make([]any, len(cols)) // held by t.later: one per statement
 		for c := range cols {
 			args[c] = cols[c]
 		}
-		if _, err := t.q.ExecContext(ctx, b.arrays, args...); err != nil {
+		if err := t.later(ctx, fail, b.arrays, args...); err != nil {
 			return err
 		}
 	}
@@ -95,14 +97,18 @@ func (t *tx) insertArrays(ctx context.Context, b batchInsert, n int, row rowFunc
 // (to undo just that statement on a constraint error), and none for one
 // that writes one. (With $N placeholders a 250-row statement was 27 times
 // slower still: SQLite looks each $N name up in a list, from the start.)
-func (t *tx) insertRows(ctx context.Context, b batchInsert, n int, row rowFunc) error {
+func (t *tx) insertRows(ctx context.Context, b batchInsert, n int, row rowFunc, fail func(error) error) error {
+	_, held := t.q.(*pipeline)
 	args := make([]any, 0, len(b.types))
 	for i := range n {
+		if held && i > 0 {
+			args = make([]any, 0, len(b.types)) // t.later keeps the last one
+		}
 		var err error
 		if args, err = row(i, args[:0]); err != nil {
-			return err
+			return fail(err)
 		}
-		if _, err := t.q.ExecContext(ctx, b.oneRow, args...); err != nil {
+		if err := t.later(ctx, fail, b.oneRow, args...); err != nil {
 			return err
 		}
 	}

@@ -80,7 +80,7 @@ func (t *tx) DeleteRoutingRule(ctx context.Context, id string) error {
 // SetRuleCursor records a round-robin rule's last pick. It is routing's
 // bookkeeping, not an edit: the version stays, so an open editor is not stale.
 func (t *tx) SetRuleCursor(ctx context.Context, ruleID, partnerID string) error {
-	return execOne(ctx, t.q, "set rule cursor", `UPDATE routing_rules SET cursor = $2 WHERE id = $1`, ruleID, partnerID)
+	return t.laterOne(ctx, "set rule cursor", `UPDATE routing_rules SET cursor = $2 WHERE id = $1`, ruleID, partnerID)
 }
 
 const ruleSelect = `SELECT id, name, priority, enabled, conditions, mode, partner_id, weights,

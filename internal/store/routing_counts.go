@@ -94,29 +94,25 @@ var (
 // in one statement, partners in id order (as LockLeadCounts locks them).
 func (t *tx) AddLeadCounts(ctx context.Context, day, month string, n map[string]int) error {
 	ids := nonZero(n)
-	err := t.insertMany(ctx, leadCountAdd, 2*len(ids), func(i int, dst []any) ([]any, error) {
+	return t.insertMany(ctx, leadCountAdd, 2*len(ids), func(i int, dst []any) ([]any, error) {
 		period := min(day, month)
 		if i%2 == 1 {
 			period = max(day, month)
 		}
 		return append(dst, ids[i/2], period, int64(n[ids[i/2]])), nil
-	})
-	if err != nil {
+	}, func(err error) error {
 		return fmt.Errorf("store: add lead counts: %w", err)
-	}
-	return nil
+	})
 }
 
 // AddRuleCounts adds n[partner] to the partner's count under the rule.
 func (t *tx) AddRuleCounts(ctx context.Context, ruleID string, n map[string]int) error {
 	ids := nonZero(n)
-	err := t.insertMany(ctx, ruleCountAdd, len(ids), func(i int, dst []any) ([]any, error) {
+	return t.insertMany(ctx, ruleCountAdd, len(ids), func(i int, dst []any) ([]any, error) {
 		return append(dst, ruleID, ids[i], int64(n[ids[i]])), nil
-	})
-	if err != nil {
+	}, func(err error) error {
 		return fmt.Errorf("store: add rule counts: %w", err)
-	}
-	return nil
+	})
 }
 
 // nonZero returns the keys of n whose value is not 0, sorted.
