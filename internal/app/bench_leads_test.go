@@ -78,7 +78,7 @@ func BenchmarkCreateLead(b *testing.B) {
 	for _, engine := range storetest.Engines(b) {
 		b.Run(engine, func(b *testing.B) {
 			w := newBenchIntake(b, engine)
-			bare := newBareInserter(b, w)
+			bare := newBareInserter(b, newBenchIntake(b, engine))
 			ctx := context.Background()
 			var appTime, bareTime, appCPU, bareCPU time.Duration
 			i := 0
@@ -135,7 +135,7 @@ func newBareInserter(b *testing.B, w *benchIntake) *bareInserter {
 	if w.engine == store.EngineSQLite {
 		// The store's writer settings: WAL, synchronous NORMAL, BEGIN IMMEDIATE.
 		driver = "sqlite"
-		dsn = strings.TrimPrefix(w.url, "sqlite:") + "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		dsn = strings.TrimPrefix(w.url, "sqlite:") + "?_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(8192)&_txlock=immediate"
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {

@@ -87,7 +87,7 @@ func redact(raw string) string {
 // transaction never fails with SQLITE_BUSY on lock upgrade.
 func openSQLite(t target) (writer, reader *sql.DB, err error) {
 	common := "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
-	writerDSN := sqliteDSN(t, common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	writerDSN := sqliteDSN(t, common+"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(8192)&_txlock=immediate")
 	readerDSN := sqliteDSN(t, common+"&_pragma=mmap_size(268435456)&_pragma=query_only(1)")
 
 	writer, err = sql.Open("sqlite", writerDSN)
