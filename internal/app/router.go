@@ -28,6 +28,8 @@ type router struct {
 	// ones included; ruleTaken only what this router took (for flush).
 	ruleCounts map[string]map[string]int64
 	ruleTaken  map[string]map[string]int
+	// turnsLocked: the round-robin and weighted rules are locked (lockTurns).
+	turnsLocked bool
 }
 
 // newRouter starts a router over r, which must be the transaction unless

@@ -40,11 +40,46 @@ func (rt *router) place(ctx context.Context, rule *ally.RoutingRule, l *ally.Lea
 	case ally.RouteToPartner:
 		return rt.placeOne(ctx, rule, l)
 	case ally.RouteRoundRobin:
+		if err := rt.lockTurns(ctx); err != nil {
+			return placement{}, err
+		}
 		return rt.placeRoundRobin(ctx, rule, l)
 	case ally.RouteWeighted:
+		if err := rt.lockTurns(ctx); err != nil {
+			return placement{}, err
+		}
 		return rt.placeWeighted(ctx, rule, l)
 	}
 	return placement{failure: fmt.Sprintf("unknown mode %q", rule.Mode)}, nil
+}
+
+// lockTurns, before a writing router's first round-robin or weighted pick,
+// locks every enabled rule of those modes (all at once, in priority order,
+// so transactions never wait on each other in a circle) and re-reads their
+// cursors: two intakes at once on PostgreSQL would otherwise both read the
+// same turn and give two leads to one partner. The weighted counts are
+// read after it, under the lock.
+func (rt *router) lockTurns(ctx context.Context) error {
+	if rt.tx == nil || rt.turnsLocked {
+		return nil
+	}
+	var ids []string
+	for _, rule := range rt.rules {
+		if rule.Mode == ally.RouteRoundRobin || rule.Mode == ally.RouteWeighted {
+			ids = append(ids, rule.ID)
+		}
+	}
+	cursors, err := rt.tx.LockRoutingRules(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, rule := range rt.rules {
+		if c, ok := cursors[rule.ID]; ok {
+			rule.Cursor = c
+		}
+	}
+	rt.turnsLocked = true
+	return nil
 }
 
 // unfit says why a partner a rule names cannot take its leads, before

@@ -83,6 +83,40 @@ func (t *tx) SetRuleCursor(ctx context.Context, ruleID, partnerID string) error 
 	return t.laterOne(ctx, "set rule cursor", `UPDATE routing_rules SET cursor = $2 WHERE id = $1`, ruleID, partnerID)
 }
 
+// LockRoutingRules returns the rules' round-robin cursors and, on
+// PostgreSQL, locks the rules' rows until the transaction ends, in
+// (priority, id) order, so two transactions placing leads by the same
+// round-robin or weighted rule take turns instead of both taking the same
+// turn. On SQLite the one writer already serializes transactions.
+func (t *tx) LockRoutingRules(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var w where
+	w.add(inList(t.engine, &w, "id", ids))
+	query := `SELECT id, cursor FROM routing_rules` + w.clause() + ` ORDER BY priority, id`
+	if t.engine == EnginePostgres {
+		query += ` FOR UPDATE`
+	}
+	rows, err := t.query(ctx, query, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: lock routing rules: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, cursor string
+		if err := rows.Scan(&id, &cursor); err != nil {
+			return nil, fmt.Errorf("store: lock routing rules: %w", err)
+		}
+		out[id] = cursor
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: lock routing rules: %w", err)
+	}
+	return out, nil
+}
+
 const ruleSelect = `SELECT id, name, priority, enabled, conditions, mode, partner_id, weights,
 	daily_cap, monthly_cap, cursor, created_at, updated_at, version FROM routing_rules`
 
