@@ -44,7 +44,11 @@ func runLeads(ctx context.Context, o options) error {
 	}
 	fmt.Fprintf(os.Stderr, "seeded in %s\n", time.Since(t0).Round(time.Millisecond))
 
-	env := append(os.Environ(), e.allyEnv...)
+	env := unlimitedEnv(e)
+	key, err := createAPIKey(ctx, env, allyBin)
+	if err != nil {
+		return err
+	}
 	allyURL, stop, err := start(ctx, command(ctx, append(env, "ALLY_ADDR=127.0.0.1:0"), allyBin, "serve"))
 	if err != nil {
 		return fmt.Errorf("ally serve: %w", err)
@@ -78,7 +82,19 @@ func runLeads(ctx context.Context, o options) error {
 		fmt.Fprintf(os.Stderr, "measuring %s …\n", s.name)
 		results = append(results, drive(ctx, client, s.name, o.concurrency, o.warmup, o.duration, s.next))
 	}
-	reportLeads(os.Stdout, e.engine, o, depths.rows, results)
+	// Last, as it adds leads: intake through the API, each lead routed
+	// round-robin over every partner and queued for e-mail delivery.
+	fmt.Fprintf(os.Stderr, "measuring lead intake (POST /api/v1/leads) …\n")
+	intake := drive(ctx, client, "lead intake, POST /api/v1/leads", o.concurrency, o.warmup, o.duration, func(w, i int) (*http.Request, error) {
+		body := fmt.Sprintf(`{"firstName":"Ada","lastName":"Load %d-%d","email":"ada.%d.%d@intake.example","company":"Intake %d Ltd","country":"BE","source":"web"}`, w, i, w, i, i%500)
+		req, err := http.NewRequest("POST", allyURL+"/api/v1/leads", strings.NewReader(body))
+		if err == nil {
+			req.Header.Set("x-api-key", key)
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, err
+	})
+	reportLeads(os.Stdout, e.engine, o, depths.rows, results, intake)
 	return nil
 }
 
@@ -96,7 +112,8 @@ func buildAlly(ctx context.Context, o options, dir string) (string, error) {
 }
 
 // seedLeads writes an experience template with the Leads sections, the
-// partners, their leads (dealt round the partners, so each holds
+// partners (each taking its leads by e-mail), a round-robin rule over them
+// all, their leads (dealt round the partners, so each holds
 // leads/partners) and one portal user at the first partner, straight
 // through the store: fixture data, not the measured path.
 func seedLeads(ctx context.Context, cfg store.Config, partners, leads int) error {
@@ -130,6 +147,16 @@ func seedLeads(ctx context.Context, cfg store.Config, partners, leads int) error
 				return err
 			}
 			ids[i] = p.ID
+			if err := tx.SaveDeliverySettings(ctx, &ally.DeliverySettings{PartnerID: p.ID,
+				EmailTo: []string{fmt.Sprintf("leads@partner-load%04d.example", i)}, EmailOn: true, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		// The intake scenario's rule: every partner in turn.
+		if err := tx.CreateRoutingRule(ctx, &ally.RoutingRule{ID: ally.NewID(ally.PrefixRule), Name: "Resellers in turn",
+			Priority: 10, Enabled: true, Conditions: ally.RuleConditions{Categories: []string{"Reseller"}},
+			Mode: ally.RouteRoundRobin, CreatedAt: now, UpdatedAt: now, Version: 1}); err != nil {
+			return err
 		}
 		return tx.CreateContact(ctx, &ally.Contact{ID: ally.NewID(ally.PrefixContact), PartnerID: ids[0],
 			Name: "Load Tester", Email: portalEmail, Roles: []ally.ContactRole{}, Portal: ally.PortalActive,
@@ -221,7 +248,7 @@ func walkPortalLeads(ctx context.Context, client *http.Client, base string) (lea
 	return leadDepths{half: paths[len(paths)/2], last: paths[len(paths)-1], rows: rows}, nil
 }
 
-func reportLeads(w io.Writer, engine string, o options, partnerRows int, rs []result) {
+func reportLeads(w io.Writer, engine string, o options, partnerRows int, rs []result, intake result) {
 	fmt.Fprintf(w, "\nengine %s · %d leads over %d partners (%d rows on the signed-in partner's list) · %d clients · %s per scenario\n\n",
 		engine, o.leads, o.leadPartners, partnerRows, o.concurrency, o.duration)
 	fmt.Fprintf(w, "| scenario | req/s | p50 | p99 | errors | p99 ÷ page 1 p99 |\n|---|---:|---:|---:|---:|---:|\n")
@@ -233,4 +260,5 @@ func reportLeads(w io.Writer, engine string, o options, partnerRows int, rs []re
 	if export := rs[len(rs)-1]; partnerRows > 0 {
 		fmt.Fprintf(w, "\nCSV export: %.0f rows/s across %d clients (%d rows per export)\n", export.rps()*float64(partnerRows), o.concurrency, partnerRows)
 	}
+	fmt.Fprintf(w, "\n| %s | %.0f leads/s | p50 %s | p99 %s | %d errors |\n", intake.name, intake.rps(), ms(intake.p50), ms(intake.p99), intake.errors)
 }

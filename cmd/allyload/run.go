@@ -100,14 +100,11 @@ func run(ctx context.Context, o options) error {
 	}
 	fmt.Fprintf(os.Stderr, "seeded in %s\n", time.Since(t0).Round(time.Millisecond))
 
-	baseEnv := append(os.Environ(), e.allyEnv...)
-	baseEnv = append(baseEnv, "ALLY_API_RATE=1000000000", "ALLY_API_BURST=1000000000")
-	keyOut, err := command(ctx, baseEnv, allyBin, "apikey", "create", "--name", "load").Output()
+	baseEnv := unlimitedEnv(e)
+	key, err := createAPIKey(ctx, baseEnv, allyBin)
 	if err != nil {
-		return fmt.Errorf("ally apikey create: %w", err)
+		return err
 	}
-	lines := strings.Split(strings.TrimSpace(string(keyOut)), "\n")
-	key := strings.TrimSpace(lines[len(lines)-1])
 
 	self, err := os.Executable()
 	if err != nil {
@@ -266,4 +263,20 @@ func start(ctx context.Context, cmd *exec.Cmd) (string, func(), error) {
 		stop()
 		return "", nil, ctx.Err()
 	}
+}
+
+// unlimitedEnv is the ally binary's environment with the API rate limit
+// out of the way: the load is one key, far above a client's fair share.
+func unlimitedEnv(e *env) []string {
+	return append(append(os.Environ(), e.allyEnv...), "ALLY_API_RATE=1000000000", "ALLY_API_BURST=1000000000")
+}
+
+// createAPIKey makes an all-scopes key with the CLI and returns it.
+func createAPIKey(ctx context.Context, env []string, allyBin string) (string, error) {
+	out, err := command(ctx, env, allyBin, "apikey", "create", "--name", "load").Output()
+	if err != nil {
+		return "", fmt.Errorf("ally apikey create: %w", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1]), nil
 }
