@@ -74,6 +74,9 @@ func (rt *router) route(ctx context.Context, l *ally.Lead) error {
 	if err := rt.loadRules(ctx); err != nil {
 		return err
 	}
+	if err := rt.lockTurns(ctx); err != nil {
+		return err
+	}
 	d := &ally.RoutingDecision{At: rt.a.clock()}
 	var unplaced []ally.CandidateTrace
 	matched := 0

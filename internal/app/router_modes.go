@@ -40,34 +40,34 @@ func (rt *router) place(ctx context.Context, rule *ally.RoutingRule, l *ally.Lea
 	case ally.RouteToPartner:
 		return rt.placeOne(ctx, rule, l)
 	case ally.RouteRoundRobin:
-		if err := rt.lockTurns(ctx); err != nil {
-			return placement{}, err
-		}
 		return rt.placeRoundRobin(ctx, rule, l)
 	case ally.RouteWeighted:
-		if err := rt.lockTurns(ctx); err != nil {
-			return placement{}, err
-		}
 		return rt.placeWeighted(ctx, rule, l)
 	}
 	return placement{failure: fmt.Sprintf("unknown mode %q", rule.Mode)}, nil
 }
 
-// lockTurns, before a writing router's first round-robin or weighted pick,
-// locks every enabled rule of those modes (all at once, in priority order,
-// so transactions never wait on each other in a circle) and re-reads their
-// cursors: two intakes at once on PostgreSQL would otherwise both read the
-// same turn and give two leads to one partner. The weighted counts are
-// read after it, under the lock.
+// lockTurns, before a writing router places its first lead by the rules,
+// locks every enabled rule that keeps turns or counts (round-robin,
+// weighted, capped), all at once in priority order, and re-reads their
+// cursors. Two intakes at once on PostgreSQL would otherwise both read the
+// same turn and give two leads to one partner; and since every placing
+// transaction takes this lock before any cap counter's, none can hold a
+// counter another waits for while it waits for the rules. The weighted
+// counts and cap counters are read after it, under the lock.
 func (rt *router) lockTurns(ctx context.Context) error {
 	if rt.tx == nil || rt.turnsLocked {
 		return nil
 	}
+	rt.turnsLocked = true
 	var ids []string
 	for _, rule := range rt.rules {
-		if rule.Mode == ally.RouteRoundRobin || rule.Mode == ally.RouteWeighted {
+		if rule.Mode != ally.RouteToPartner || hasCaps(rule) {
 			ids = append(ids, rule.ID)
 		}
+	}
+	if len(ids) == 0 {
+		return nil
 	}
 	cursors, err := rt.tx.LockRoutingRules(ctx, ids)
 	if err != nil {
@@ -78,7 +78,6 @@ func (rt *router) lockTurns(ctx context.Context) error {
 			rule.Cursor = c
 		}
 	}
-	rt.turnsLocked = true
 	return nil
 }
 
