@@ -87,19 +87,17 @@ func (t *tx) SetRuleCursor(ctx context.Context, ruleID, partnerID string) error 
 // PostgreSQL, locks the rules' rows until the transaction ends, in
 // (priority, id) order, so two transactions placing leads by the same
 // round-robin or weighted rule take turns instead of both taking the same
-// turn. On SQLite the one writer already serializes transactions.
+// turn. On SQLite the one writer already serializes transactions, so the
+// rules this transaction read are current: it reads nothing and returns
+// no cursors (the ones read stand).
 func (t *tx) LockRoutingRules(ctx context.Context, ids []string) (map[string]string, error) {
 	out := map[string]string{}
-	if len(ids) == 0 {
+	if len(ids) == 0 || t.engine != EnginePostgres {
 		return out, nil
 	}
 	var w where
 	w.add(inList(t.engine, &w, "id", ids))
-	query := `SELECT id, cursor FROM routing_rules` + w.clause() + ` ORDER BY priority, id`
-	if t.engine == EnginePostgres {
-		query += ` FOR UPDATE`
-	}
-	rows, err := t.query(ctx, query, w.args...)
+	rows, err := t.query(ctx, `SELECT id, cursor FROM routing_rules`+w.clause()+` ORDER BY priority, id FOR UPDATE`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: lock routing rules: %w", err)
 	}
