@@ -211,6 +211,9 @@ type RoutingDecision struct {
 	By          string           `json:"by,omitempty"` // who assigned by hand
 	Rules       []RuleTrace      `json:"rules,omitempty"`
 	Candidates  []CandidateTrace `json:"candidates,omitempty"`
+	// Hidden counts the candidates left out of a copy redacted for staff
+	// who do not see those partners (never stored: 0 on every saved decision).
+	Hidden int `json:"hidden,omitempty"`
 }
 
 // Routing outcomes.

@@ -46,6 +46,9 @@ type Reader interface {
 
 	FindGrants(ctx context.Context, userID string) ([]*Grant, error)
 	FindPartnerGrants(ctx context.Context, partnerID string) ([]*Grant, error)
+	// FindVisiblePartnerIDs returns, in id order, those of ids that the
+	// staff user owns, manages or was granted (unknown ids left out).
+	FindVisiblePartnerIDs(ctx context.Context, userID string, ids []string) ([]string, error)
 
 	FindPropertyDefinitions(ctx context.Context) ([]*PropertyDefinition, error)
 	FindPropertyDefinitionByID(ctx context.Context, id string) (*PropertyDefinition, error)

@@ -76,7 +76,7 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 	if err != nil {
 		return nil, err
 	}
-	return l, nil
+	return shownLead(ctx, a.store, actor, l)
 }
 
 // afterAssign queues an assigned lead's deliveries and marks it on its
@@ -114,7 +114,7 @@ func (a *App) Lead(ctx context.Context, actor ally.Actor, id string) (*ally.Lead
 	if err != nil {
 		return nil, err
 	}
-	return shownTo(actor, l), nil
+	return shownLead(ctx, a.store, actor, l)
 }
 
 // findVisibleLead reads a lead the actor may see and, for staff and keys,
@@ -176,10 +176,11 @@ func (a *App) portalLeads(ctx context.Context, r ally.Reader, actor ally.Actor) 
 	return t, nil
 }
 
-// shownTo hides the routing explanation from partner users: it names
-// other partners.
+// shownTo hides the routing explanation, which names other partners, from
+// everyone who does not see every partner, without a read: for streams,
+// where leadsShownTo would read once per row (EachLead leaves it out).
 func shownTo(actor ally.Actor, l *ally.Lead) *ally.Lead {
-	if actor.Kind == ally.ActorPartner {
+	if !actor.SeesAllPartners() {
 		l.Routing = nil
 	}
 	return l
@@ -198,8 +199,8 @@ func (a *App) Leads(ctx context.Context, actor ally.Actor, f ally.LeadFilter) (a
 	if err != nil {
 		return ally.Page[*ally.Lead]{}, err
 	}
-	for _, l := range ls {
-		shownTo(actor, l)
+	if err := leadsShownTo(ctx, a.store, actor, ls...); err != nil {
+		return ally.Page[*ally.Lead]{}, err
 	}
 	return ally.NewPage(ls, want, func(l *ally.Lead) string { return ally.LeadCursor(l, f.Sort) }), nil
 }

@@ -67,7 +67,7 @@ func (a *App) AssignLead(ctx context.Context, actor ally.Actor, leadID, partnerI
 	if err != nil {
 		return nil, err
 	}
-	return l, nil
+	return shownLead(ctx, a.store, actor, l)
 }
 
 // UpdateLeadStatus moves a lead on (partner users: their own leads), with a
@@ -102,7 +102,7 @@ func (a *App) UpdateLeadStatus(ctx context.Context, actor ally.Actor, leadID str
 	if err != nil {
 		return nil, err
 	}
-	return shownTo(actor, l), nil
+	return shownLead(ctx, a.store, actor, l)
 }
 
 // afterStatus writes what follows a status change: the timeline entry, the

@@ -129,6 +129,9 @@ func (a *App) DryRunRouting(ctx context.Context, actor ally.Actor, in ally.LeadI
 	if err != nil {
 		return nil, err
 	}
+	if err := leadsShownTo(ctx, a.store, actor, l); err != nil {
+		return nil, err
+	}
 	return l.Routing, nil
 }
 

@@ -21,8 +21,7 @@ const aldAttemptsShown = 20
 
 // leadPageData is what the lead's page shows.
 type leadPageData struct {
-	L          *ally.Lead
-	Routing    *routingView
+	L          *ally.Lead // its Routing as the app redacted it for the reader
 	Custom     []adminPropRow
 	Deliveries []*app.DeliveryView
 	Partners   aldPicker
@@ -58,10 +57,6 @@ func (s *server) leadPage(w http.ResponseWriter, r *http.Request, status int, d 
 	d.L, d.Custom, d.Statuses = l, adminPropList(l.Custom), aldLeadStatusOptions()
 	if d.Status.Status == "" {
 		d.Status = leadStatusForm{Status: string(l.Status), Reason: l.StatusReason}
-	}
-	if d.Routing, err = s.routingFor(r, l.Routing); err != nil {
-		s.errorPage(w, r, "admin", err)
-		return
 	}
 	d.Here = "/admin/leads/" + l.ID
 	d.CanWrite, d.CanRedeliver = aldCanWrite(r, ally.ScopeLeadsWrite), aldCanWrite(r, ally.ScopeDeliveriesWrite)

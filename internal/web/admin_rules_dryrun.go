@@ -16,7 +16,7 @@ var dryRunFields = []string{"firstName", "lastName", "email", "company", "compan
 type dryRunData struct {
 	In       ally.LeadInput
 	Errs     formErrs
-	Decision *routingView // nil until a lead was tried
+	Decision *ally.RoutingDecision // nil until a lead was tried; redacted by the app for the reader
 }
 
 func (s *server) adminDryRunPage(w http.ResponseWriter, r *http.Request) {
@@ -45,9 +45,6 @@ func (s *server) adminDryRun(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	if d.Decision, err = s.routingFor(r, dec); err != nil {
-		s.errorPage(w, r, "admin", err)
-		return
-	}
+	d.Decision = dec
 	s.render(w, r, http.StatusOK, "admin/rules_dryrun", view{Title: "Routing dry run", Data: d})
 }
