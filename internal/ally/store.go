@@ -226,9 +226,10 @@ type LeadWriter interface {
 	DeleteRoutingRule(ctx context.Context, id string) error
 	// SetRuleCursor records a round-robin rule's last pick, without a version bump.
 	SetRuleCursor(ctx context.Context, ruleID, partnerID string) error
-	// LockRoutingRules returns the rules' cursors by id and, on PostgreSQL,
-	// locks the rules until the transaction ends (in priority order), so
+	// LockRoutingRules, on PostgreSQL, locks the rules until the transaction
+	// ends (in priority order) and returns their cursors by id, so
 	// concurrent placements by a round-robin or weighted rule take turns.
+	// On SQLite, whose one writer serializes transactions, it returns none.
 	LockRoutingRules(ctx context.Context, ids []string) (map[string]string, error)
 
 	// LockLeadCounts returns the partners' counts like FindLeadCounts and,
