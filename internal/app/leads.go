@@ -34,6 +34,12 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 				return partnerField(err, in.PartnerID)
 			}
 		}
+		// The subscriptions first: routing may lock the rules (on
+		// PostgreSQL, until commit), so as little as possible comes after.
+		ob, err := a.newOutbox(ctx, tx)
+		if err != nil {
+			return err
+		}
 		rt, err := a.newRouter(ctx, tx, false)
 		if err != nil {
 			return err
@@ -44,10 +50,6 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 		} else {
 			err = rt.route(ctx, l)
 		}
-		if err != nil {
-			return err
-		}
-		ob, err := a.newOutbox(ctx, tx)
 		if err != nil {
 			return err
 		}
