@@ -6,6 +6,7 @@ import (
 
 	"github.com/allyprm/ally/internal/app"
 	"github.com/allyprm/ally/internal/outbound"
+	"github.com/allyprm/ally/internal/secretbox"
 	"github.com/allyprm/ally/internal/store"
 )
 
@@ -21,9 +22,13 @@ func (m *Main) openApp(ctx context.Context) error {
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrating the %s database: %w", db.Engine(), err)
 	}
+	secrets, err := secretbox.New(m.cfg.SecretKey)
+	if err != nil {
+		return fmt.Errorf("ALLY_SECRET_KEY: %w", err)
+	}
 	m.app = app.New(db, app.WithLogger(m.log), app.WithBaseURL(m.cfg.BaseURL),
 		app.WithOutbound(outbound.New(outbound.Options{AllowHosts: m.cfg.OutboundAllow, UserAgent: "Ally-Webhooks/1"})),
-		app.WithSender(m.mailSender()))
+		app.WithSender(m.mailSender()), app.WithSecrets(secrets))
 	return nil
 }
 

@@ -84,7 +84,9 @@ func (m *Main) mailSender() mail.Dynamic {
 		m.log.Info("no SMTP server configured: e-mails are written to "+dir+" unless the admin settings name one", "dir", dir)
 	}
 	return mail.Dynamic{
-		Settings: m.db.FindSettings,
+		// Read through the app, which opens the stored SMTP password; m.app
+		// is set by the time anything is sent.
+		Settings: func(ctx context.Context) (*ally.Settings, error) { return m.app.MailSettings(ctx) },
 		Env:      env,
 		File:     mail.FileSender{Dir: dir, From: env.From, Logger: m.log},
 	}

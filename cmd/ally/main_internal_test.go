@@ -4,24 +4,17 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
 )
 
 // The Main type boots in-process too: ParseFlags, Run, then Close, as
-// main does around a signal.
+// main does around a signal. Configured fully, it starts without a warning.
 func TestMainInProcess(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"ALLY_DATA_DIR": t.TempDir(), "ALLY_ADDR": "127.0.0.1:0", "ALLY_LOG_LEVEL": "warn"}
-	var stdout, stderr bytes.Buffer
-	m := &Main{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
-	if err := m.ParseFlags([]string{"serve"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	m, stderr := serveInProcess(t, map[string]string{"ALLY_SECRET_KEY": strings.Repeat("k", 32)})
 	defer m.Close()
 	resp, err := http.Get(m.server.URL() + "/healthz")
 	if err != nil {
@@ -41,6 +34,24 @@ func TestMainInProcess(t *testing.T) {
 	if stderr.Len() != 0 {
 		t.Errorf("warnings at start: %s", stderr.String())
 	}
+}
+
+// serveInProcess starts serve on a free port and a fresh data directory,
+// logging warnings and errors only, with env added; it returns the Main
+// and what it wrote to stderr.
+func serveInProcess(t *testing.T, env map[string]string) (*Main, *bytes.Buffer) {
+	t.Helper()
+	all := map[string]string{"ALLY_DATA_DIR": t.TempDir(), "ALLY_ADDR": "127.0.0.1:0", "ALLY_LOG_LEVEL": "warn"}
+	maps.Copy(all, env)
+	var stdout, stderr bytes.Buffer
+	m := &Main{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return all[k] }}
+	if err := m.ParseFlags([]string{"serve"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return m, &stderr
 }
 
 func TestExecuteExitCodes(t *testing.T) {

@@ -41,5 +41,8 @@ func (m *Main) serve(ctx context.Context) error {
 	m.log.Info("listening on "+m.server.URL(), "addr", m.server.Addr(), "baseURL", m.cfg.BaseURL,
 		"database", m.db.Engine(), "version", buildVersion().Version)
 	m.log.Debug("configuration", "config", m.cfg)
+	if m.cfg.SecretKey == "" {
+		m.log.Warn("ALLY_SECRET_KEY is not set: webhook signing secrets and the SMTP password are stored unencrypted in the database")
+	}
 	return m.startJobs(ctx)
 }

@@ -29,3 +29,19 @@ func (a *App) SendTestEmail(ctx context.Context, actor ally.Actor, to string) er
 		return a.record(ctx, tx, actor, "settings.test_email_sent", "settings", "settings", "", c)
 	})
 }
+
+// MailSettings returns the stored settings with the SMTP password opened,
+// for the mail sender to read at send time (mail.Dynamic's Settings); it
+// is Ally's own read, not an actor's, so no handler may call it. A
+// password ALLY_SECRET_KEY does not open is an error: the e-mail job
+// retries rather than log in with a wrong one.
+func (a *App) MailSettings(ctx context.Context) (*ally.Settings, error) {
+	s, err := a.store.FindSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.SMTP.Password, err = a.openSecret("the SMTP password of the e-mail settings", s.SMTP.Password); err != nil {
+		return nil, err
+	}
+	return s, nil
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/mail"
 	"github.com/allyprm/ally/internal/outbound"
+	"github.com/allyprm/ally/internal/secretbox"
 )
 
 // App holds the application's dependencies.
@@ -23,8 +24,9 @@ type App struct {
 	keys  *keyCache
 	auth  authState // sign-in, sessions and e-mailed links: see auth.go
 
-	outbound *http.Client // every webhook goes through it: see internal/outbound
-	sender   mail.Sender  // lead e-mail deliveries; nil: they fail and retry
+	outbound *http.Client   // every webhook goes through it: see internal/outbound
+	sender   mail.Sender    // lead e-mail deliveries; nil: they fail and retry
+	secrets  *secretbox.Box // seals stored secrets; nil keeps them plain: see secrets.go
 }
 
 // Option changes how New builds the App.
@@ -42,6 +44,11 @@ func WithOutbound(c *http.Client) Option { return func(a *App) { a.outbound = c 
 
 // WithSender sets how lead e-mail deliveries are sent.
 func WithSender(s mail.Sender) Option { return func(a *App) { a.sender = s } }
+
+// WithSecrets sets the box that encrypts the secrets the app stores
+// (webhook signing secrets, the SMTP password); without it they are
+// stored plain.
+func WithSecrets(b *secretbox.Box) Option { return func(a *App) { a.secrets = b } }
 
 // New returns the application over store.
 func New(store ally.Store, opts ...Option) *App {

@@ -31,7 +31,7 @@ func (a *App) DeliverySettings(ctx context.Context, actor ally.Actor, partnerID 
 	if err != nil {
 		return nil, err
 	}
-	return a.store.FindDeliverySettings(ctx, p.ID)
+	return a.openDeliverySettings(a.store.FindDeliverySettings(ctx, p.ID))
 }
 
 // UpdateDeliverySettings changes a partner's settings (deliveries:write);
@@ -59,7 +59,7 @@ func (a *App) MyDeliverySettings(ctx context.Context, actor ally.Actor) (*ally.D
 	if err != nil {
 		return nil, err
 	}
-	return a.store.FindDeliverySettings(ctx, p.ID)
+	return a.openDeliverySettings(a.store.FindDeliverySettings(ctx, p.ID))
 }
 
 // UpdateMyDeliverySettings lets a partner user change its organization's
@@ -96,8 +96,8 @@ func (a *App) portalDeliveryPartner(ctx context.Context, r ally.Reader, actor al
 }
 
 // saveDeliverySettings applies f to p's settings in tx: validated, a
-// signing secret made on the first save or when asked, audited (secrets
-// masked) and put on the partner's timeline.
+// signing secret made on the first save or when asked, stored sealed
+// (secrets.go), audited (secrets masked) and put on the partner's timeline.
 func (a *App) saveDeliverySettings(ctx context.Context, tx ally.Tx, actor ally.Actor, p *ally.Partner, f ally.DeliverySettingsFields, ifVersion *int64) (*ally.DeliverySettings, error) {
 	cur, err := tx.FindDeliverySettings(ctx, p.ID)
 	if err != nil {
@@ -108,6 +108,9 @@ func (a *App) saveDeliverySettings(ctx context.Context, tx ally.Tx, actor ally.A
 	}
 	f.Normalize()
 	if err := f.Validate(cur); err != nil {
+		return nil, err
+	}
+	if cur.WebhookSecret, err = a.openReplaced(webhookSecretOf(p.ID), cur.WebhookSecret, f.RotateSecret); err != nil {
 		return nil, err
 	}
 	next := *cur
@@ -121,6 +124,7 @@ func (a *App) saveDeliverySettings(ctx context.Context, tx ally.Tx, actor ally.A
 		return cur, nil
 	}
 	next.UpdatedAt = a.clock()
+	next.WebhookSecret = a.secrets.Seal(next.WebhookSecret)
 	if err := tx.SaveDeliverySettings(ctx, &next); err != nil {
 		return nil, err
 	}
@@ -131,7 +135,7 @@ func (a *App) saveDeliverySettings(ctx context.Context, tx ally.Tx, actor ally.A
 	if err := a.addActivity(ctx, tx, actor, p.ID, ally.ActivitySystem, text); err != nil {
 		return nil, err
 	}
-	return tx.FindDeliverySettings(ctx, p.ID)
+	return a.openDeliverySettings(tx.FindDeliverySettings(ctx, p.ID))
 }
 
 func applyDeliverySettings(s *ally.DeliverySettings, f ally.DeliverySettingsFields) {
@@ -174,14 +178,6 @@ func deliverySettingsChanges(b, a *ally.DeliverySettings) map[string]ally.Change
 		c.add("emailEnabled", b.EmailOn, a.EmailOn)
 	}
 	return c
-}
-
-// maskSecret keeps a secret recognisable in the audit log without showing it.
-func maskSecret(s string) string {
-	if len(s) < 12 {
-		return strings.Repeat("•", len(s))
-	}
-	return webhook.SecretPrefix + "…" + s[len(s)-4:]
 }
 
 // Deliveries lists deliveries newest first (staff/API: deliveries:read;

@@ -11,7 +11,8 @@ const endpointOff = "endpoint turned off"
 
 // endpoint is where a delivery goes now. Every attempt reads it afresh: a
 // partner that fixes its URL, rotates its secret or turns the webhook off
-// is obeyed from the next attempt on.
+// is obeyed from the next attempt on. A secret ALLY_SECRET_KEY does not
+// open is an error: the job retries, and nothing goes out unsigned.
 type endpoint struct {
 	url, secret string   // webhooks
 	to          []string // e-mail
@@ -31,7 +32,11 @@ func (a *App) endpoint(ctx context.Context, d *ally.Delivery) (endpoint, error) 
 		case !s.Enabled:
 			return endpoint{off: withReason(endpointOff, s.OffReason)}, nil
 		}
-		return endpoint{url: s.URL, secret: s.Secret, sub: s}, nil
+		secret, err := a.openSecret(subscriptionSecretOf(s.ID), s.Secret)
+		if err != nil {
+			return endpoint{}, err
+		}
+		return endpoint{url: s.URL, secret: secret, sub: s}, nil
 	}
 	set, err := a.store.FindDeliverySettings(ctx, d.PartnerID)
 	if err != nil {
@@ -45,9 +50,11 @@ func (a *App) endpoint(ctx context.Context, d *ally.Delivery) (endpoint, error) 
 			ep.off = "e-mail delivery turned off"
 		}
 	default:
-		ep.url, ep.secret = set.WebhookURL, set.WebhookSecret
+		ep.url = set.WebhookURL
 		if !set.WebhookOn || set.WebhookURL == "" {
 			ep.off = withReason(endpointOff, set.WebhookOffReason)
+		} else if ep.secret, err = a.openSecret(webhookSecretOf(d.PartnerID), set.WebhookSecret); err != nil {
+			return endpoint{}, err
 		}
 	}
 	return ep, nil

@@ -39,17 +39,22 @@ func eachDelivery(t *testing.T, fn func(t *testing.T, e *deliveryEnv), opts ...a
 			t.Parallel()
 			db := storetest.Open(t, engine)
 			clock := &testClock{now: time.Now().UTC().Truncate(time.Millisecond)}
-			all := append([]app.Option{
-				app.WithClock(clock.Now), app.WithBaseURL(testBaseURL),
-				app.WithOutbound(outbound.New(outbound.Options{AllowHosts: []string{"127.0.0.1"}, Timeout: clientTimeout})),
-			}, opts...)
-			a := app.New(db, all...)
-			// One job at a time, so deliveries run in the order they were made.
-			r := jobs.New(db, jobs.Options{Now: clock.Now, Concurrency: 1, Timeout: 10 * time.Second})
-			r.Handle(ally.JobDeliver, a.HandleDelivery)
-			fn(t, &deliveryEnv{t: t, ctx: context.Background(), db: db, clock: clock, app: a, runner: r})
+			fn(t, newDeliveryEnv(t, db, clock, opts...))
 		})
 	}
+}
+
+// newDeliveryEnv builds the app and runner of a deliveryEnv over db.
+func newDeliveryEnv(t *testing.T, db *store.DB, clock *testClock, opts ...app.Option) *deliveryEnv {
+	all := append([]app.Option{
+		app.WithClock(clock.Now), app.WithBaseURL(testBaseURL),
+		app.WithOutbound(outbound.New(outbound.Options{AllowHosts: []string{"127.0.0.1"}, Timeout: clientTimeout})),
+	}, opts...)
+	a := app.New(db, all...)
+	// One job at a time, so deliveries run in the order they were made.
+	r := jobs.New(db, jobs.Options{Now: clock.Now, Concurrency: 1, Timeout: 10 * time.Second})
+	r.Handle(ally.JobDeliver, a.HandleDelivery)
+	return &deliveryEnv{t: t, ctx: context.Background(), db: db, clock: clock, app: a, runner: r}
 }
 
 // run runs the jobs due now, one after another, until none is left, and

@@ -14,12 +14,19 @@ var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 // DefaultAccentColor is the accent colour when the vendor set none.
 const DefaultAccentColor = "#2f6fed"
 
-// Settings returns the vendor's settings (admins only: they hold the SMTP password).
+// Settings returns the vendor's settings (admins only: they hold the SMTP
+// password). No page shows the password, so one ALLY_SECRET_KEY does not
+// open comes back empty, to be entered again, instead of failing the page.
 func (a *App) Settings(ctx context.Context, actor ally.Actor) (*ally.Settings, error) {
 	if err := requireAdmin(actor, "see settings"); err != nil {
 		return nil, err
 	}
-	return a.store.FindSettings(ctx)
+	s, err := a.store.FindSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.SMTP.Password, _ = a.secrets.Open(s.SMTP.Password)
+	return s, nil
 }
 
 // Branding returns the vendor's name, logo and colour, with defaults filled
@@ -40,7 +47,7 @@ func (a *App) Branding(ctx context.Context) (ally.Branding, error) {
 }
 
 // UpdateSettings saves the settings. An empty SMTP password keeps the stored one,
-// so the form never has to show it.
+// so the form never has to show it; the password is stored sealed (secrets.go).
 func (a *App) UpdateSettings(ctx context.Context, actor ally.Actor, s ally.Settings) error {
 	if err := requireAdmin(actor, "change settings"); err != nil {
 		return err
@@ -53,7 +60,16 @@ func (a *App) UpdateSettings(ctx context.Context, actor ally.Actor, s ally.Setti
 		if err != nil {
 			return err
 		}
-		if s.SMTP.Password == "" {
+		// The stored password is opened only to tell whether a typed one
+		// differs: one the key does not open is replaced, or kept as stored.
+		old, openErr := a.secrets.Open(before.SMTP.Password)
+		passwordChanged := s.SMTP.Password != "" && (openErr != nil || old != s.SMTP.Password)
+		switch {
+		case passwordChanged:
+			s.SMTP.Password = a.secrets.Seal(s.SMTP.Password)
+		case openErr == nil:
+			s.SMTP.Password = a.secrets.Seal(old) // sealed now if it was stored plain
+		default:
 			s.SMTP.Password = before.SMTP.Password
 		}
 		c := changes{}
@@ -66,7 +82,7 @@ func (a *App) UpdateSettings(ctx context.Context, actor ally.Actor, s ally.Setti
 		if before.SMTP.Port != s.SMTP.Port {
 			c.add("smtpPort", before.SMTP.Port, s.SMTP.Port)
 		}
-		if before.SMTP.Password != s.SMTP.Password {
+		if passwordChanged {
 			c.add("smtpPassword", "•••", "•••") // that it changed, never what it is
 		}
 		if before.QuietDays != s.QuietDays {

@@ -9,11 +9,21 @@ import (
 )
 
 // Subscriptions lists the vendor's event subscriptions (webhooks:read).
+// A list shows no secret: one ALLY_SECRET_KEY does not open is left
+// empty rather than failing the list, so its subscription can be found
+// and its secret rotated.
 func (a *App) Subscriptions(ctx context.Context, actor ally.Actor) ([]*ally.Subscription, error) {
 	if err := require(actor, ally.ScopeWebhooksRead); err != nil {
 		return nil, err
 	}
-	return a.store.FindSubscriptions(ctx)
+	subs, err := a.store.FindSubscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range subs {
+		s.Secret, _ = a.secrets.Open(s.Secret)
+	}
+	return subs, nil
 }
 
 // Subscription returns one subscription (webhooks:read), secret included.
@@ -22,7 +32,7 @@ func (a *App) Subscription(ctx context.Context, actor ally.Actor, id string) (*a
 		return nil, err
 	}
 	s, err := a.store.FindSubscriptionByID(ctx, id)
-	return s, notFound(err, "subscription", id)
+	return a.openSubscription(s, notFound(err, "subscription", id))
 }
 
 // CreateSubscription adds a subscription with a new signing secret (webhooks:write).
@@ -39,7 +49,9 @@ func (a *App) CreateSubscription(ctx context.Context, actor ally.Actor, f ally.S
 		return nil, err
 	}
 	err := a.store.Write(ctx, func(tx ally.Tx) error {
-		if err := tx.CreateSubscription(ctx, s); err != nil {
+		sealed := *s
+		sealed.Secret = a.secrets.Seal(s.Secret)
+		if err := tx.CreateSubscription(ctx, &sealed); err != nil {
 			return err
 		}
 		return a.record(ctx, tx, actor, "subscription.created", "subscription", s.ID, "", subscriptionChanges(&ally.Subscription{}, s))
@@ -64,6 +76,9 @@ func (a *App) UpdateSubscription(ctx context.Context, actor ally.Actor, id strin
 		if err := checkVersion(ifVersion, cur.Version); err != nil {
 			return err
 		}
+		if cur.Secret, err = a.openReplaced(subscriptionSecretOf(id), cur.Secret, f.RotateSecret); err != nil {
+			return err
+		}
 		next := *cur
 		next.Events = slices.Clone(cur.Events)
 		f.Apply(&next)
@@ -79,13 +94,14 @@ func (a *App) UpdateSubscription(ctx context.Context, actor ally.Actor, id strin
 			return nil
 		}
 		next.UpdatedAt = a.clock()
+		next.Secret = a.secrets.Seal(next.Secret)
 		if err := tx.UpdateSubscription(ctx, &next); err != nil {
 			return err
 		}
 		if err := a.record(ctx, tx, actor, "subscription.updated", "subscription", id, "", diff); err != nil {
 			return err
 		}
-		out, err = tx.FindSubscriptionByID(ctx, id)
+		out, err = a.openSubscription(tx.FindSubscriptionByID(ctx, id))
 		return err
 	})
 	return out, err
@@ -102,6 +118,8 @@ func (a *App) DeleteSubscription(ctx context.Context, actor ally.Actor, id strin
 		if err != nil {
 			return notFound(err, "subscription", id)
 		}
+		// Going: a secret the key does not open is no reason to stay.
+		cur.Secret, _ = a.openReplaced(subscriptionSecretOf(id), cur.Secret, true)
 		if err := tx.DeleteSubscription(ctx, id); err != nil {
 			return err
 		}

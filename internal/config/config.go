@@ -20,7 +20,7 @@ type Config struct {
 	DatabaseURL     string        // "" means the SQLite file ally.db in DataDir
 	BaseURL         string        // absolute URL users reach Ally at, without a trailing slash
 	BaseURLSet      bool          // false when BaseURL was derived from Addr
-	SecretKey       string        // optional; at least 32 characters when set
+	SecretKey       string        // encrypts stored secrets (internal/secretbox); optional, at least 32 characters when set
 	LogLevel        slog.Level    // debug, info, warn or error
 	LogLevelSet     bool          // false when LogLevel is the default
 	LogFormat       string        // text or json

@@ -49,7 +49,7 @@ func settings() []setting {
 			func(c *Config, v string) (err error) { c.DatabaseURL, err = parseDatabaseURL(v); return err }},
 		{"ALLY_BASE_URL", "base-url", "", "absolute http(s) URL users reach Ally at; default http://<addr>",
 			func(c *Config, v string) (err error) { c.BaseURL, err = parseBaseURL(v); return err }},
-		{"ALLY_SECRET_KEY", "", "", "secret for signing and encryption, at least 32 characters (optional for now)",
+		{"ALLY_SECRET_KEY", "", "", "key that encrypts the webhook signing secrets and the SMTP password in the database, at least 32 characters; without it they are stored unencrypted",
 			func(c *Config, v string) error {
 				if v != "" && len(v) < 32 {
 					return fmt.Errorf("must be at least 32 characters, is %d", len(v))
