@@ -3,6 +3,8 @@ package csvsafe_test
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/allyprm/ally/internal/csvsafe"
@@ -44,3 +46,88 @@ func TestWriterRoundTrip(t *testing.T) {
 		t.Fatalf("got %q", rec)
 	}
 }
+
+// cellCorpus holds cells at every edge of the quoting and neutralising
+// rules.
+var cellCorpus = []string{"", "Acme", `\.`, `\..`, "'", " lead", "\u00a0nbsp", "\u2003em", "\vv", "\ff", "trail ",
+	"a,b", `say "hi"`, `"`, `""`, "two\nlines", "cr\rcr", "crlf\r\n", "=1+2", `=HYPERLINK("http://evil","x")`, "+32 2 555 01 01",
+	"-2", "@SUM(A1)", "\t=1", "\r=1", "\n=1", "-a,b", `+"q"`, "Zürich", "日本", "\xff\xfe", "\xa0", "a=b", "@"}
+
+// TestWriterIsEncodingCSV checks the Writer against encoding/csv on the
+// neutralised cells: every cell of the corpus alone, and every pair.
+func TestWriterIsEncodingCSV(t *testing.T) {
+	var records [][]string
+	for _, a := range cellCorpus {
+		records = append(records, []string{a})
+		for _, b := range cellCorpus {
+			records = append(records, []string{a, b})
+		}
+	}
+	for _, rec := range records {
+		if got, want := writeSafe(t, rec), writeStd(t, rec); got != want {
+			t.Errorf("%q: got %q, want %q", rec, got, want)
+		}
+	}
+}
+
+func FuzzWriterIsEncodingCSV(f *testing.F) {
+	for _, c := range cellCorpus {
+		f.Add(c, "x")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		rec := []string{a, b, a}
+		if got, want := writeSafe(t, rec), writeStd(t, rec); got != want {
+			t.Errorf("%q: got %q, want %q", rec, got, want)
+		}
+	})
+}
+
+func writeSafe(t *testing.T, rec []string) string {
+	var b bytes.Buffer
+	w := csvsafe.NewWriter(&b)
+	if err := w.Write(rec...); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func writeStd(t *testing.T, rec []string) string {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	safe := make([]string, len(rec))
+	for i, c := range rec {
+		safe[i] = csvsafe.Cell(c)
+	}
+	if err := w.Write(safe); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestWriterReportsWriteErrors: a failing destination fails Write or Flush.
+func TestWriterReportsWriteErrors(t *testing.T) {
+	w := csvsafe.NewWriter(failWriter{})
+	var err error
+	for i := 0; i < 1000 && err == nil; i++ {
+		err = w.Write(strings.Repeat("x", 100))
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if !errors.Is(err, errBroken) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+var errBroken = errors.New("broken pipe")
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errBroken }

@@ -10,14 +10,23 @@ import (
 	"github.com/allyprm/ally/internal/server/reqid"
 )
 
-// csvFlushEvery is how many rows go out between flushes: often enough that
-// the browser sees the download progress and nothing piles up in buffers,
-// rarely enough that flushing costs nothing noticeable.
-const csvFlushEvery = 200
+// A download goes out in batches: rows are encoded into a buffer and
+// flushed to the client once csvFlushBytes are waiting, after the first
+// row (so the browser starts the download at once), and when
+// csvFlushAfter has passed since the last flush (so a slow filter still
+// shows progress; the clock is read every 32 rows). Batches of tens of
+// kilobytes keep what a flush costs (system calls, a chunk header, the
+// deadline) out of sight beside encoding the rows; the buffer of
+// csvBuffer bytes is all the download holds, whatever the row count.
+const (
+	csvFlushBytes = 32 << 10
+	csvBuffer     = 64 << 10
+	csvFlushAfter = time.Second
+)
 
 // csvDeadline is how long the client gets to take each batch. It is renewed
-// at every flush, so a long export is not cut by the server's write timeout
-// while a stalled client still is.
+// before every flush, so a long export is not cut by the server's write
+// timeout while a stalled client still is.
 const csvDeadline = 90 * time.Second
 
 // csvDownload is a CSV attachment written as its rows come, every cell
@@ -32,10 +41,11 @@ type csvDownload struct {
 	header   []string
 	started  bool
 	rows     int
+	flushed  time.Time
 }
 
 func newCSVDownload(w http.ResponseWriter, filename string, header ...string) *csvDownload {
-	return &csvDownload{w: w, rc: http.NewResponseController(w), cw: csvsafe.NewWriter(w), filename: filename, header: header}
+	return &csvDownload{w: w, rc: http.NewResponseController(w), cw: csvsafe.NewWriterSize(w, csvBuffer), filename: filename, header: header}
 }
 
 func (d *csvDownload) start() error {
@@ -57,20 +67,22 @@ func (d *csvDownload) row(cells ...string) error {
 	if err := d.cw.Write(cells...); err != nil {
 		return err
 	}
-	if d.rows++; d.rows%csvFlushEvery == 0 {
+	if d.rows++; d.rows == 1 || d.cw.Buffered() >= csvFlushBytes || d.rows%32 == 0 && time.Since(d.flushed) >= csvFlushAfter {
 		return d.flush()
 	}
 	return nil
 }
 
+// flush renews the write deadline, then sends what is buffered.
 func (d *csvDownload) flush() error {
+	_ = d.rc.SetWriteDeadline(time.Now().Add(csvDeadline)) // not every writer has one
 	if err := d.cw.Flush(); err != nil {
 		return err
 	}
-	_ = d.rc.SetWriteDeadline(time.Now().Add(csvDeadline)) // not every writer has one
 	if err := d.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return err
 	}
+	d.flushed = time.Now()
 	return nil
 }
 

@@ -1,7 +1,7 @@
 package web_test
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -68,6 +68,12 @@ func benchExport(b *testing.B, engine string, rows int) {
 		b.Fatal(err)
 	}
 	seedExportLeads(b, db, p.ID, rows)
+	// A real database has statistics (autovacuum gathers them after a large
+	// insert); without them PostgreSQL sorts the partner's leads on disk
+	// before the first row, whether autovacuum has run yet or not.
+	if _, err := db.SQLDB().ExecContext(ctx, "ANALYZE leads"); err != nil {
+		b.Fatal(err)
+	}
 	cookie := portalCookie(b, a, p.ID)
 
 	mux := http.NewServeMux()
@@ -75,19 +81,26 @@ func benchExport(b *testing.B, engine string, rows int) {
 	defer srv.Close()
 	web.Register(mux, a, web.Config{BaseURL: srv.URL})
 
-	var bareRate, allyRate float64
+	var bare, ours time.Duration
 	var peak uint64
+	n := 0
 	for b.Loop() {
-		bareRate = bareExport(b, db, p.ID, rows)
-		var got int
-		got, allyRate, peak = portalExport(b, srv.URL, cookie)
+		// Each side starts on a collected heap, paying for its own garbage
+		// only (not the seeding's nor the other side's), and the peak is
+		// the export's.
+		runtime.GC()
+		bare += bareExport(b, db, p.ID, rows)
+		runtime.GC()
+		got, took, heap := portalExport(b, srv.URL, cookie)
+		ours, peak, n = ours+took, max(peak, heap), n+1
 		if got != rows {
 			b.Fatalf("export had %d rows, want %d", got, rows)
 		}
 	}
-	b.ReportMetric(allyRate, "rows/s")
-	b.ReportMetric(bareRate, "bare-rows/s")
-	b.ReportMetric(allyRate/bareRate, "ratio")
+	// Rates over all the iterations (-benchtime Nx), not the last one's.
+	b.ReportMetric(float64(n*rows)/ours.Seconds(), "rows/s")
+	b.ReportMetric(float64(n*rows)/bare.Seconds(), "bare-rows/s")
+	b.ReportMetric(bare.Seconds()/ours.Seconds(), "ratio")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
 
@@ -137,8 +150,12 @@ func portalCookie(b *testing.B, a *app.App, partnerID string) *http.Cookie {
 	return &http.Cookie{Name: "ally_portal", Value: in.Token}
 }
 
+// exportClient reads the download with a large buffer and takes it as sent
+// (the server does not compress it).
+var exportClient = &http.Client{Transport: &http.Transport{ReadBufferSize: 64 << 10, DisableCompression: true}}
+
 // portalExport downloads the CSV, counting rows and sampling the heap in use.
-func portalExport(b *testing.B, base string, cookie *http.Cookie) (rows int, rate float64, peak uint64) {
+func portalExport(b *testing.B, base string, cookie *http.Cookie) (rows int, took time.Duration, peak uint64) {
 	req, _ := http.NewRequest("GET", base+"/partner/leads/export.csv", nil)
 	req.AddCookie(cookie)
 	var maxHeap atomic.Uint64
@@ -160,7 +177,7 @@ func portalExport(b *testing.B, base string, cookie *http.Cookie) (rows int, rat
 		}
 	}()
 	start := time.Now()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := exportClient.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -169,24 +186,29 @@ func portalExport(b *testing.B, base string, cookie *http.Cookie) (rows int, rat
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 500))
 		b.Fatalf("export: %d %s", resp.StatusCode, body)
 	}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		rows++
+	// Lines are counted in large reads (no row has a line break inside),
+	// so the client costs little beside the server on the same two cores.
+	buf := make([]byte, 256<<10)
+	for {
+		n, err := resp.Body.Read(buf)
+		rows += bytes.Count(buf[:n], []byte{'\n'})
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
-	if err := sc.Err(); err != nil {
-		b.Fatal(err)
-	}
-	took := time.Since(start)
+	took = time.Since(start)
 	close(done)
 	<-sampled
 	rows-- // the header
-	return rows, float64(rows) / took.Seconds(), maxHeap.Load()
+	return rows, took, maxHeap.Load()
 }
 
 // bareExport is the ceiling: the same rows read with one SELECT and written
 // with encoding/csv to nowhere, no HTTP, no checks.
-func bareExport(b *testing.B, db *store.DB, partnerID string, want int) float64 {
+func bareExport(b *testing.B, db *store.DB, partnerID string, want int) time.Duration {
 	start := time.Now()
 	q := `SELECT id, received_at, status, status_reason, first_name, last_name, email, phone, title, company,
 		company_domain, country, region, source, message, external_id, custom FROM leads WHERE partner_id = $1 ORDER BY id DESC`
@@ -223,5 +245,5 @@ func bareExport(b *testing.B, db *store.DB, partnerID string, want int) float64 
 	if n != want {
 		b.Fatalf("bare export read %d rows, want %d", n, want)
 	}
-	return float64(n) / time.Since(start).Seconds()
+	return time.Since(start)
 }
