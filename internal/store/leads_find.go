@@ -43,8 +43,9 @@ func (q queries) EachLead(ctx context.Context, f ally.LeadFilter, fn func(*ally.
 		return fmt.Errorf("store: each lead: %w", err)
 	}
 	defer rows.Close()
+	ls := newLeadScanner()
 	for rows.Next() {
-		l, err := scanLeadColumns(rows)
+		l, err := ls.scan(rows)
 		if err != nil {
 			return fmt.Errorf("store: each lead: %w", err)
 		}
