@@ -226,11 +226,11 @@ type LeadWriter interface {
 	DeleteRoutingRule(ctx context.Context, id string) error
 	// SetRuleCursor records a round-robin rule's last pick, without a version bump.
 	SetRuleCursor(ctx context.Context, ruleID, partnerID string) error
-	// LockRoutingRules, on PostgreSQL, locks the rules until the transaction
-	// ends (in priority order) and returns their cursors by id, so
-	// concurrent placements by a round-robin or weighted rule take turns.
-	// On SQLite, whose one writer serializes transactions, it returns none.
-	LockRoutingRules(ctx context.Context, ids []string) (map[string]string, error)
+	// LockRoutingRules returns every rule like FindRoutingRules and, on
+	// PostgreSQL, locks the enabled round-robin, weighted and capped ones
+	// until the transaction ends (in priority order), their cursors read
+	// under the lock, so concurrent placements take turns.
+	LockRoutingRules(ctx context.Context) ([]*RoutingRule, error)
 
 	// LockLeadCounts returns the partners' counts like FindLeadCounts and,
 	// on PostgreSQL, locks their counter rows until the transaction ends,

@@ -28,8 +28,6 @@ type router struct {
 	// ones included; ruleTaken only what this router took (for flush).
 	ruleCounts map[string]map[string]int64
 	ruleTaken  map[string]map[string]int
-	// turnsLocked: the round-robin and weighted rules are locked (lockTurns).
-	turnsLocked bool
 }
 
 // newRouter starts a router over r, which must be the transaction unless
@@ -49,12 +47,21 @@ func (a *App) newRouter(ctx context.Context, r ally.Reader, dry bool) (*router, 
 }
 
 // loadRules reads the enabled rules on first use: a router that only
-// assigns (partnerId on intake, staff by hand) never needs them.
+// assigns (partnerId on intake, staff by hand) never needs them. A
+// writing router locks the rules that keep turns or counts as it reads
+// (on PostgreSQL, until commit): two intakes at once would otherwise both
+// read the same round-robin turn and give two leads to one partner, and
+// since this comes before any cap counter's lock, no transaction can hold
+// a counter another waits for while it waits for the rules.
 func (rt *router) loadRules(ctx context.Context) error {
 	if rt.rules != nil {
 		return nil
 	}
-	rules, err := rt.r.FindRoutingRules(ctx)
+	read := rt.r.FindRoutingRules
+	if rt.tx != nil {
+		read = rt.tx.LockRoutingRules
+	}
+	rules, err := read(ctx)
 	if err != nil {
 		return err
 	}
@@ -72,9 +79,6 @@ func (rt *router) loadRules(ctx context.Context) error {
 // l stays unassigned with l.Routing explaining every rule tried.
 func (rt *router) route(ctx context.Context, l *ally.Lead) error {
 	if err := rt.loadRules(ctx); err != nil {
-		return err
-	}
-	if err := rt.lockTurns(ctx); err != nil {
 		return err
 	}
 	d := &ally.RoutingDecision{At: rt.a.clock()}

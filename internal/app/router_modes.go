@@ -47,40 +47,6 @@ func (rt *router) place(ctx context.Context, rule *ally.RoutingRule, l *ally.Lea
 	return placement{failure: fmt.Sprintf("unknown mode %q", rule.Mode)}, nil
 }
 
-// lockTurns, before a writing router places its first lead by the rules,
-// locks every enabled rule that keeps turns or counts (round-robin,
-// weighted, capped), all at once in priority order, and re-reads their
-// cursors. Two intakes at once on PostgreSQL would otherwise both read the
-// same turn and give two leads to one partner; and since every placing
-// transaction takes this lock before any cap counter's, none can hold a
-// counter another waits for while it waits for the rules. The weighted
-// counts and cap counters are read after it, under the lock.
-func (rt *router) lockTurns(ctx context.Context) error {
-	if rt.tx == nil || rt.turnsLocked {
-		return nil
-	}
-	rt.turnsLocked = true
-	var ids []string
-	for _, rule := range rt.rules {
-		if rule.Mode != ally.RouteToPartner || hasCaps(rule) {
-			ids = append(ids, rule.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	cursors, err := rt.tx.LockRoutingRules(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for _, rule := range rt.rules {
-		if c, ok := cursors[rule.ID]; ok {
-			rule.Cursor = c
-		}
-	}
-	return nil
-}
-
 // unfit says why a partner a rule names cannot take its leads, before
 // caps, or "" when it can.
 func unfit(rule *ally.RoutingRule, c *ally.RoutingCandidate) string {

@@ -54,6 +54,11 @@ func (c *countingTx) FindRoutingRules(ctx context.Context) ([]*ally.RoutingRule,
 	return c.Tx.FindRoutingRules(ctx)
 }
 
+func (c *countingTx) LockRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
+	c.count("LockRoutingRules")
+	return c.Tx.LockRoutingRules(ctx)
+}
+
 func (c *countingTx) FindRoutingCandidates(ctx context.Context, rc ally.RuleConditions, after string, limit int) ([]*ally.RoutingCandidate, error) {
 	c.count("FindRoutingCandidates")
 	return c.Tx.FindRoutingCandidates(ctx, rc, after, limit)
@@ -236,7 +241,7 @@ func TestRouterBatchTakesTurnsFromTheCursor(t *testing.T) {
 			}
 			n := w.store.take()
 			// Pages of 8, 16 (the tail), then 32 from the start: the ring is whole.
-			if n["FindRoutingRules"] != 1 || n["FindRoutingCandidates"] > 4 || n["SetRuleCursor"] != 1 || n["LockLeadCounts"] != 0 || n["AddLeadCounts"] != 1 {
+			if n["LockRoutingRules"] != 1 || n["FindRoutingCandidates"] > 4 || n["SetRuleCursor"] != 1 || n["LockLeadCounts"] != 0 || n["AddLeadCounts"] != 1 {
 				t.Fatalf("store calls for 45 leads: %v", n)
 			}
 			// The next batch starts after the last pick.
@@ -307,7 +312,7 @@ func TestIntakeStatements(t *testing.T) {
 				total += n[k]
 			}
 			t.Logf("one intake: %d calls: %s", total, strings.Join(parts, " "))
-			router := n["FindRoutingRules"] + n["FindRoutingCandidates"] + n["LockLeadCounts"] + n["FindRoutingCandidatesByID"]
+			router := n["LockRoutingRules"] + n["FindRoutingCandidates"] + n["LockLeadCounts"] + n["FindRoutingCandidatesByID"]
 			if router > 2 || n["AddLeadCounts"]+n["SetRuleCursor"] > 2 {
 				t.Fatalf("the router's share: %v", n)
 			}

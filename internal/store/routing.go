@@ -83,37 +83,31 @@ func (t *tx) SetRuleCursor(ctx context.Context, ruleID, partnerID string) error 
 	return t.laterOne(ctx, "set rule cursor", `UPDATE routing_rules SET cursor = $2 WHERE id = $1`, ruleID, partnerID)
 }
 
-// LockRoutingRules returns the rules' round-robin cursors and, on
-// PostgreSQL, locks the rules' rows until the transaction ends, in
-// (priority, id) order, so two transactions placing leads by the same
-// round-robin or weighted rule take turns instead of both taking the same
-// turn. On SQLite the one writer already serializes transactions, so the
-// rules this transaction read are current: it reads nothing and returns
-// no cursors (the ones read stand).
-func (t *tx) LockRoutingRules(ctx context.Context, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	if len(ids) == 0 || t.engine != EnginePostgres {
-		return out, nil
+// LockRoutingRules returns every rule, like FindRoutingRules, and on
+// PostgreSQL locks, in the same statement, the enabled rules that keep
+// turns or counts (round-robin, weighted, capped) until the transaction
+// ends, in (priority, id) order, reading their cursors under the lock: two
+// transactions placing leads by such a rule take turns instead of both
+// taking the same turn, and every placing transaction holds this lock
+// before any cap counter's. On SQLite the one writer already serializes
+// transactions: it is FindRoutingRules.
+func (t *tx) LockRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
+	if t.engine != EnginePostgres {
+		return t.FindRoutingRules(ctx)
 	}
-	var w where
-	w.add(inList(t.engine, &w, "id", ids))
-	rows, err := t.query(ctx, `SELECT id, cursor FROM routing_rules`+w.clause()+` ORDER BY priority, id FOR UPDATE`, w.args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: lock routing rules: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, cursor string
-		if err := rows.Scan(&id, &cursor); err != nil {
-			return nil, fmt.Errorf("store: lock routing rules: %w", err)
-		}
-		out[id] = cursor
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: lock routing rules: %w", err)
-	}
-	return out, nil
+	return findAll(ctx, t.queries, lockRulesSQL, nil, scanRule, "lock routing rules")
 }
+
+// lockRulesSQL locks in a CTE of its own, materialized so it runs whole,
+// and takes the locked rows' cursors: after waiting for a lock, only the
+// locked rows are read as they are now (the outer scan keeps the
+// statement's start).
+var lockRulesSQL = `WITH turns AS MATERIALIZED (SELECT id, cursor FROM routing_rules
+	WHERE enabled AND (mode <> '` + string(ally.RouteToPartner) + `' OR daily_cap > 0 OR monthly_cap > 0)
+	ORDER BY priority, id FOR UPDATE)
+	SELECT r.id, r.name, r.priority, r.enabled, r.conditions, r.mode, r.partner_id, r.weights,
+	r.daily_cap, r.monthly_cap, COALESCE(t.cursor, r.cursor), r.created_at, r.updated_at, r.version
+	FROM routing_rules r LEFT JOIN turns t ON t.id = r.id ORDER BY r.priority, r.id`
 
 const ruleSelect = `SELECT id, name, priority, enabled, conditions, mode, partner_id, weights,
 	daily_cap, monthly_cap, cursor, created_at, updated_at, version FROM routing_rules`
