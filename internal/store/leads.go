@@ -103,6 +103,10 @@ const (
 	leadStreamSelect = leadColumns + leadFrom
 )
 
+// leadOfOneSelect streams one partner's leads without the join: the
+// partner's name is read once (EachLead), not looked up per row.
+var leadOfOneSelect = strings.TrimSuffix(leadColumns, `p.name`) + `NULL FROM leads l`
+
 // scanLead reads one row of leadSelect.
 func scanLead(s scanner) (*ally.Lead, error) {
 	var routing sql.NullString

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -34,7 +36,16 @@ func (q queries) FindLeads(ctx context.Context, f ally.LeadFilter) ([]*ally.Lead
 // export has no column for it, and decoding one per row took half the
 // export's time (BenchmarkLeadExportRatio).
 func (q queries) EachLead(ctx context.Context, f ally.LeadFilter, fn func(*ally.Lead) error) error {
-	query, args, err := leadListQuery(leadStreamSelect, f, 0)
+	sel, partnerName := leadStreamSelect, ""
+	if f.PartnerID != "" {
+		// One partner's leads (a portal export): its name once, not a
+		// join per row (PostgreSQL probed partners' key for every lead).
+		if err := q.queryRow(ctx, `SELECT name FROM partners WHERE id = $1`, f.PartnerID).Scan(&partnerName); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: each lead: %w", err)
+		}
+		sel = leadOfOneSelect
+	}
+	query, args, err := leadListQuery(sel, f, 0)
 	if err != nil {
 		return err
 	}
@@ -48,6 +59,9 @@ func (q queries) EachLead(ctx context.Context, f ally.LeadFilter, fn func(*ally.
 		l, err := ls.scan(rows)
 		if err != nil {
 			return fmt.Errorf("store: each lead: %w", err)
+		}
+		if f.PartnerID != "" {
+			l.PartnerName = partnerName
 		}
 		if err := fn(l); err != nil {
 			return err
