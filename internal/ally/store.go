@@ -231,6 +231,9 @@ type LeadWriter interface {
 	// until the transaction ends (in priority order), their cursors read
 	// under the lock, so concurrent placements take turns.
 	LockRoutingRules(ctx context.Context) ([]*RoutingRule, error)
+	// LockRoutingSetup is LockRoutingRules and FindSubscriptions, what a
+	// routed intake reads first, together (on PostgreSQL, one round trip).
+	LockRoutingSetup(ctx context.Context) ([]*RoutingRule, []*Subscription, error)
 
 	// LockLeadCounts returns the partners' counts like FindLeadCounts and,
 	// on PostgreSQL, locks their counter rows until the transaction ends,

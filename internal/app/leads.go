@@ -34,14 +34,21 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 				return partnerField(err, in.PartnerID)
 			}
 		}
-		// The subscriptions first: routing may lock the rules (on
-		// PostgreSQL, until commit), so as little as possible comes after.
-		ob, err := a.newOutbox(ctx, tx)
+		rt, err := a.newRouter(ctx, tx, false)
 		if err != nil {
 			return err
 		}
-		rt, err := a.newRouter(ctx, tx, false)
-		if err != nil {
+		var ob *outbox
+		if in.PartnerID == "" {
+			// Routing reads (and locks) the rules, the outbox the
+			// subscriptions: on PostgreSQL one round trip for both.
+			rules, subs, err := tx.LockRoutingSetup(ctx)
+			if err != nil {
+				return err
+			}
+			rt.setRules(rules)
+			ob = a.outboxOf(subs)
+		} else if ob, err = a.newOutbox(ctx, tx); err != nil {
 			return err
 		}
 		l = ally.NewLead(&in, a.clock())

@@ -51,13 +51,18 @@ func (a *App) newOutbox(ctx context.Context, r ally.Reader) (*outbox, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.outboxOf(subs), nil
+}
+
+// outboxOf starts an outbox over subscriptions already read.
+func (a *App) outboxOf(subs []*ally.Subscription) *outbox {
 	o := &outbox{now: a.clock(), settings: map[string]*ally.DeliverySettings{}}
 	for _, s := range subs {
 		if s.Enabled {
 			o.subs = append(o.subs, s)
 		}
 	}
-	return o, nil
+	return o
 }
 
 // leadAssigned queues lead.assigned to the lead's partner (webhook and

@@ -65,13 +65,19 @@ func (rt *router) loadRules(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	rt.setRules(rules)
+	return nil
+}
+
+// setRules gives the router the rules (read with the lock, when writing:
+// see loadRules); it keeps the enabled ones.
+func (rt *router) setRules(rules []*ally.RoutingRule) {
 	rt.rules = []*ally.RoutingRule{}
 	for _, rule := range rules {
 		if rule.Enabled {
 			rt.rules = append(rt.rules, rule)
 		}
 	}
-	return nil
 }
 
 // route places l by the rules: on success it sets l.PartnerID, PartnerName,

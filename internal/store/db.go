@@ -136,17 +136,10 @@ func (db *DB) Write(ctx context.Context, fn func(ally.Tx) error) error {
 }
 
 func (db *DB) write(ctx context.Context, fn func(ally.Tx) error) error {
-	var conn *sql.Conn // PostgreSQL: the transaction's, for its pipeline
-	begin := db.writer.BeginTx
 	if db.engine == EnginePostgres {
-		var err error
-		if conn, err = db.writer.Conn(ctx); err != nil {
-			return fmt.Errorf("store: begin: %w", err)
-		}
-		defer conn.Close()
-		begin = conn.BeginTx
+		return db.writePipelined(ctx, fn)
 	}
-	sqlTx, err := begin(ctx, nil)
+	sqlTx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
@@ -159,31 +152,45 @@ func (db *DB) write(ctx context.Context, fn func(ally.Tx) error) error {
 			db.logger.Warn("rollback failed", "err", rbErr)
 		}
 	}()
-	var q querier = sqlTx
-	var pipe *pipeline
-	switch {
-	case conn != nil:
-		pipe = &pipeline{Tx: sqlTx, conn: conn}
-		q = pipe
-	case db.writes != nil:
-		q = newTxQuerier(sqlTx, db.writes)
-	}
-	err = fn(&tx{queries{q: q, engine: db.engine}})
-	if pipe != nil {
-		if pipe.err != nil {
-			return pipe.err // what made the statements after it fail
-		}
-		if err == nil {
-			err = pipe.flush(ctx)
-		}
-	}
-	if err != nil {
+	if err := fn(&tx{queries{q: newTxQuerier(sqlTx, db.writes), engine: db.engine}}); err != nil {
 		return err
 	}
 	committed = true
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	return nil
+}
+
+// writePipelined is write on PostgreSQL: one connection, its statements
+// through a pipeline (BEGIN with the first, COMMIT with the last writes).
+func (db *DB) writePipelined(ctx context.Context, fn func(ally.Tx) error) error {
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer conn.Close()
+	pipe := newPipeline(conn)
+	committed := false
+	defer func() {
+		if committed {
+			return
+		}
+		if rbErr := pipe.rollback(ctx); rbErr != nil {
+			db.logger.Warn("rollback failed", "err", rbErr)
+		}
+	}()
+	err = fn(&tx{queries{q: pipe, engine: db.engine}})
+	if pipe.err != nil {
+		return pipe.err // what made the statements after it fail
+	}
+	if err != nil {
+		return err
+	}
+	if err := pipe.commit(ctx); err != nil {
+		return err
+	}
+	committed = true
 	return nil
 }
 

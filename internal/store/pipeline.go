@@ -3,49 +3,60 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // pipeline is a PostgreSQL write transaction that holds back the writes
 // nothing in the transaction reads back (inserts, counter bumps: t.later)
-// and sends them together, in one round trip, just before the next
-// statement that needs an answer, or before COMMIT. Over loopback a round
-// trip is most of a short statement's cost: a single lead intake made 13
-// of them, seven of which were such writes.
+// and sends them together, in one round trip, with the next statement
+// that needs an answer, or with COMMIT. Over loopback a round trip is most
+// of a short statement's cost: a single lead intake made 13 of them.
+// BEGIN is held back the same way, so it goes out with the first
+// statement; the transaction's last writes go out with its COMMIT.
 //
-// The transaction is database/sql's; the held-back writes go out as one
-// pgx batch on the same connection (sql.Conn.Raw), so they run inside it.
-// A held-back write that fails aborts the transaction; its error is kept
-// (err) and is what the transaction returns, as if the write had failed
-// where it was made.
+// The statements run on one connection taken from the pool (sql.Conn);
+// batches go out as pgx batches on it (sql.Conn.Raw). A held-back write
+// that fails aborts the transaction; its error is kept (err) and is what
+// the transaction returns, as if the write had failed where it was made.
 type pipeline struct {
-	*sql.Tx
 	conn    *sql.Conn
 	pending []heldWrite
 	err     error
+	begun   bool // something was sent: there may be a transaction to end
+}
+
+func newPipeline(conn *sql.Conn) *pipeline {
+	return &pipeline{conn: conn, pending: []heldWrite{{query: "BEGIN",
+		fail: func(err error) error { return fmt.Errorf("store: begin: %w", err) }}}}
 }
 
 // heldWrite is one write waiting to be sent; fail turns its error into the
 // one its store method would have returned, and one says it must change a
 // row (none is ally.ErrNotFound, as execOne has it).
 type heldWrite struct {
-	query string
-	args  []any
-	fail  func(error) error
-	one   bool
+	query  string
+	args   []any
+	fail   func(error) error
+	one    bool
+	commit bool // COMMIT: its tag must say so (an aborted transaction answers ROLLBACK)
 }
 
 // outcome is what w's method returns for a statement's outcome.
-func (w heldWrite) outcome(rows int64, err error) error {
+func (w heldWrite) outcome(tag pgconn.CommandTag, err error) error {
 	switch {
 	case err != nil:
 		return w.fail(err)
-	case w.one && rows == 0:
+	case w.one && tag.RowsAffected() == 0:
 		return ally.ErrNotFound
+	case w.commit && tag.String() != "COMMIT":
+		return w.fail(errors.New("the transaction was rolled back"))
 	}
 	return nil
 }
@@ -55,12 +66,18 @@ func (p *pipeline) flush(ctx context.Context) error {
 	if p.err != nil || len(p.pending) == 0 {
 		return p.err
 	}
-	held := p.pending
-	p.pending = nil
-	if len(held) == 1 {
-		p.err = held[0].outcome(execRows(p.Tx.ExecContext(ctx, held[0].query, held[0].args...)))
+	return p.send(ctx, nil)
+}
+
+// send sends the held-back writes and then reads in one batch, reading
+// each read's rows with its each; a failure is kept in p.err.
+func (p *pipeline) send(ctx context.Context, reads []read) error {
+	if p.err != nil {
 		return p.err
 	}
+	held := p.pending
+	p.pending = nil
+	p.begun = true
 	p.err = p.conn.Raw(func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
 		if !ok {
@@ -70,11 +87,19 @@ func (p *pipeline) flush(ctx context.Context) error {
 		for _, w := range held {
 			b.Queue(w.query, w.args...)
 		}
+		for _, r := range reads {
+			b.Queue(r.query)
+		}
 		res := c.Conn().SendBatch(ctx, &b)
+		defer res.Close()
 		for _, w := range held {
 			tag, err := res.Exec()
-			if err := w.outcome(tag.RowsAffected(), err); err != nil {
-				_ = res.Close()
+			if err := w.outcome(tag, err); err != nil {
+				return err
+			}
+		}
+		for _, r := range reads {
+			if err := r.from(res); err != nil {
 				return err
 			}
 		}
@@ -83,25 +108,53 @@ func (p *pipeline) flush(ctx context.Context) error {
 	return p.err
 }
 
+// commit sends the held-back writes and COMMIT together; with nothing
+// sent yet and nothing held but BEGIN, there is nothing to commit.
+func (p *pipeline) commit(ctx context.Context) error {
+	if p.err != nil {
+		return p.err
+	}
+	if !p.begun && len(p.pending) == 1 {
+		p.pending = nil
+		return nil
+	}
+	p.pending = append(p.pending, heldWrite{query: "COMMIT", commit: true,
+		fail: func(err error) error { return fmt.Errorf("store: commit: %w", err) }})
+	return p.send(ctx, nil)
+}
+
+// rollback ends a transaction that did not commit. A connection that
+// cannot say ROLLBACK is taken out of the pool, never reused mid-transaction.
+func (p *pipeline) rollback(ctx context.Context) error {
+	if !p.begun {
+		return nil
+	}
+	if _, err := p.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); err != nil {
+		_ = p.conn.Raw(func(any) error { return driver.ErrBadConn })
+		return err
+	}
+	return nil
+}
+
 func (p *pipeline) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if err := p.flush(ctx); err != nil {
 		return nil, err
 	}
-	return p.Tx.ExecContext(ctx, query, args...)
+	return p.conn.ExecContext(ctx, query, args...)
 }
 
 func (p *pipeline) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if err := p.flush(ctx); err != nil {
 		return nil, err
 	}
-	return p.Tx.QueryContext(ctx, query, args...)
+	return p.conn.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext cannot return the flush's error itself: the query then
 // fails in the aborted transaction, and the transaction returns p.err.
 func (p *pipeline) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	_ = p.flush(ctx)
-	return p.Tx.QueryRowContext(ctx, query, args...)
+	return p.conn.QueryRowContext(ctx, query, args...)
 }
 
 // later runs a write whose outcome (but for an error) nothing reads: held
@@ -122,13 +175,74 @@ func (t *tx) hold(ctx context.Context, w heldWrite) error {
 		p.pending = append(p.pending, w)
 		return nil
 	}
-	return w.outcome(execRows(t.q.ExecContext(ctx, w.query, w.args...)))
+	res, err := t.q.ExecContext(ctx, w.query, w.args...)
+	if err != nil {
+		return w.fail(err)
+	}
+	n, err := res.RowsAffected()
+	switch {
+	case err != nil:
+		return w.fail(err)
+	case w.one && n == 0:
+		return ally.ErrNotFound
+	}
+	return nil
 }
 
-// execRows is an Exec's rows affected, or its error.
-func execRows(res sql.Result, err error) (int64, error) {
+// read is one query of readTogether: each gets every row, in order.
+type read struct {
+	query string
+	each  func(scanner) error
+}
+
+// from reads r's rows from the next result of a batch.
+func (r read) from(res pgx.BatchResults) error {
+	rows, err := res.Query()
 	if err != nil {
-		return 0, err
+		return err
 	}
-	return res.RowsAffected()
+	defer rows.Close()
+	for rows.Next() {
+		if err := r.each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// readTogether runs independent reads (no args) back to back: on
+// PostgreSQL in one round trip, in the same batch as the held-back writes
+// (and BEGIN) before them; elsewhere one after another.
+func (t *tx) readTogether(ctx context.Context, op string, reads ...read) error {
+	if p, ok := t.q.(*pipeline); ok {
+		if err := p.send(ctx, reads); err != nil {
+			p.err = fmt.Errorf("store: %s: %w", op, err)
+			return p.err
+		}
+		return nil
+	}
+	for _, r := range reads {
+		if err := t.readAll(ctx, op, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readAll runs one read through the transaction's querier.
+func (t *tx) readAll(ctx context.Context, op string, r read) error {
+	rows, err := t.query(ctx, r.query)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := r.each(rows); err != nil {
+			return fmt.Errorf("store: %s: %w", op, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return nil
 }

@@ -98,6 +98,35 @@ func (t *tx) LockRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) 
 	return findAll(ctx, t.queries, lockRulesSQL, nil, scanRule, "lock routing rules")
 }
 
+// LockRoutingSetup is LockRoutingRules and FindSubscriptions together,
+// what a routed intake reads first: on PostgreSQL in one round trip.
+func (t *tx) LockRoutingSetup(ctx context.Context) ([]*ally.RoutingRule, []*ally.Subscription, error) {
+	if t.engine != EnginePostgres {
+		rules, err := t.FindRoutingRules(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		subs, err := t.FindSubscriptions(ctx)
+		return rules, subs, err
+	}
+	rules, subs := []*ally.RoutingRule{}, []*ally.Subscription{}
+	err := t.readTogether(ctx, "lock routing setup",
+		read{lockRulesSQL, func(s scanner) error {
+			r, err := scanRule(s)
+			rules = append(rules, r)
+			return err
+		}},
+		read{subscriptionsSQL, func(s scanner) error {
+			sub, err := scanSubscription(s)
+			subs = append(subs, sub)
+			return err
+		}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return rules, subs, nil
+}
+
 // lockRulesSQL locks in a CTE of its own, materialized so it runs whole,
 // and takes the locked rows' cursors: after waiting for a lock, only the
 // locked rows are read as they are now (the outer scan keeps the

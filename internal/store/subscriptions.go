@@ -86,8 +86,10 @@ func scanSubscription(s scanner) (*ally.Subscription, error) {
 
 // FindSubscriptions returns every subscription, oldest first.
 func (q queries) FindSubscriptions(ctx context.Context) ([]*ally.Subscription, error) {
-	return findAll(ctx, q, subscriptionSelect+` ORDER BY id`, nil, scanSubscription, "find subscriptions")
+	return findAll(ctx, q, subscriptionsSQL, nil, scanSubscription, "find subscriptions")
 }
+
+const subscriptionsSQL = subscriptionSelect + ` ORDER BY id`
 
 // FindSubscriptionByID returns the subscription with id, or ally.ErrNotFound.
 func (q queries) FindSubscriptionByID(ctx context.Context, id string) (*ally.Subscription, error) {
