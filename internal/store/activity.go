@@ -54,7 +54,7 @@ func activityListQuery(f ally.ActivityFilter) (string, []any) {
 		w.add("id < " + w.arg(f.Before))
 	}
 	return `SELECT id, partner_id, kind, text, actor_kind, actor_id, actor_label, at FROM activities` +
-		w.clause() + ` ORDER BY id DESC LIMIT ` + w.arg(pageLimit(f.Limit)), w.args
+		w.clause() + ` ORDER BY id DESC LIMIT ` + limitSQL(&w, pageLimit(f.Limit)), w.args
 }
 
 // CreateNotification stores n for its recipient.

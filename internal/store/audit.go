@@ -62,7 +62,7 @@ func auditListQuery(f ally.AuditFilter) (string, []any) {
 	}
 	return `SELECT id, at, actor_kind, actor_id, actor_label, partner_id, action,
 		target_type, target_id, ip, user_agent, changes FROM audit_events` +
-		w.clause() + ` ORDER BY id DESC LIMIT ` + w.arg(pageLimit(f.Limit)), w.args
+		w.clause() + ` ORDER BY id DESC LIMIT ` + limitSQL(&w, pageLimit(f.Limit)), w.args
 }
 
 func scanAuditEvent(s scanner) (*ally.AuditEvent, error) {

@@ -155,5 +155,5 @@ func contactListQuery(f ally.ContactFilter) (string, []any) {
 	if f.After != "" {
 		w.add("id > " + w.arg(f.After))
 	}
-	return contactSelect + w.clause() + ` ORDER BY id LIMIT ` + w.arg(pageLimit(f.Limit)), w.args
+	return contactSelect + w.clause() + ` ORDER BY id LIMIT ` + limitSQL(&w, pageLimit(f.Limit)), w.args
 }

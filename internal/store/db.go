@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/allyprm/ally/internal/ally"
@@ -240,6 +241,20 @@ func fromMillis(n sql.NullInt64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(n.Int64).UTC()
+}
+
+// limitSQL is a list's LIMIT: written into the SQL for the page sizes the
+// UI asks for (with and without the extra row that says a next page
+// exists), bound otherwise. SQLite reads a bound LIMIT while planning, so
+// it compiles such a statement anew on every run; a literal keeps one
+// compiled statement per size, and binding the rest keeps an API
+// client's arbitrary limits from filling the statement cache.
+func limitSQL(w *where, n int) string {
+	switch n {
+	case 10, 11, 20, 21, 50, 51, 100, 101, 200, 201:
+		return strconv.Itoa(n)
+	}
+	return w.arg(n)
 }
 
 // pageLimit applies the default page size to a non-positive limit.

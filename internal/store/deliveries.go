@@ -127,7 +127,7 @@ func deliveryListQuery(f ally.DeliveryFilter) (string, []any) {
 	if f.After != "" {
 		w.add("id < " + w.arg(f.After))
 	}
-	return deliverySelect + w.clause() + " ORDER BY id DESC LIMIT " + w.arg(pageLimit(f.Limit)), w.args
+	return deliverySelect + w.clause() + " ORDER BY id DESC LIMIT " + limitSQL(&w, pageLimit(f.Limit)), w.args
 }
 
 // FindDeliveryAttempts returns the delivery's latest limit (default 50)

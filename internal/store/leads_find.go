@@ -146,7 +146,7 @@ func leadListQuery(sel string, f ally.LeadFilter, limit int) (string, []any, err
 	}
 	query := sel + w.clause() + " ORDER BY " + order
 	if limit > 0 {
-		query += " LIMIT " + w.arg(limit)
+		query += " LIMIT " + limitSQL(&w, limit)
 	}
 	return query, w.args, nil
 }

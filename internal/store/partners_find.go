@@ -128,7 +128,7 @@ func partnerListQuery(f ally.PartnerFilter) (string, []any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	return partnerSelect + join + w.clause() + " ORDER BY " + order + " LIMIT " + w.arg(pageLimit(f.Limit)), w.args, nil
+	return partnerSelect + join + w.clause() + " ORDER BY " + order + " LIMIT " + limitSQL(&w, pageLimit(f.Limit)), w.args, nil
 }
 
 // partnerOrder adds the keyset condition for f.After and returns the ORDER
