@@ -20,13 +20,7 @@ func TestCapsHoldAcrossNodes(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db, url := storetest.OpenURL(t, engine)
-			other, err := store.Open(ctx, store.Config{URL: url})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { other.Close() })
-			nodes := []*app.App{app.New(db), app.New(other)}
+			nodes := twoNodes(t, engine)
 			var ps []*ally.Partner
 			for i, name := range []string{"Acme", "Bolt", "Core"} {
 				cats := []string{"first"}
@@ -78,13 +72,7 @@ func TestTurnsHoldAcrossNodes(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db, url := storetest.OpenURL(t, engine)
-			other, err := store.Open(ctx, store.Config{URL: url})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { other.Close() })
-			nodes := []*app.App{app.New(db), app.New(other)}
+			nodes := twoNodes(t, engine)
 			var ps []*ally.Partner
 			for _, name := range []string{"Acme", "Bolt", "Core", "Dash"} {
 				ps = append(ps, mustPartner(t, nodes[0], sys, ally.PartnerFields{Name: ptr(name), Status: ptr(ally.StatusActive),
@@ -130,4 +118,17 @@ func TestTurnsHoldAcrossNodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// twoNodes is two app nodes on one new database of engine, as two
+// `ally serve` processes would be: each with its own store.
+func twoNodes(t *testing.T, engine string) []*app.App {
+	t.Helper()
+	db, url := storetest.OpenURL(t, engine)
+	other, err := store.Open(context.Background(), store.Config{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return []*app.App{app.New(db), app.New(other)}
 }

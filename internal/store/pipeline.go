@@ -195,6 +195,17 @@ type read struct {
 	each  func(scanner) error
 }
 
+// collect is a read's each that appends every row, as scan reads it, to dst.
+func collect[T any](dst *[]*T, scan func(scanner) (*T, error)) func(scanner) error {
+	return func(s scanner) error {
+		v, err := scan(s)
+		if err == nil {
+			*dst = append(*dst, v)
+		}
+		return err
+	}
+}
+
 // from reads r's rows from the next result of a batch.
 func (r read) from(res pgx.BatchResults) error {
 	rows, err := res.Query()

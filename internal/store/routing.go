@@ -92,39 +92,29 @@ func (t *tx) SetRuleCursor(ctx context.Context, ruleID, partnerID string) error 
 // before any cap counter's. On SQLite the one writer already serializes
 // transactions: it is FindRoutingRules.
 func (t *tx) LockRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
-	if t.engine != EnginePostgres {
-		return t.FindRoutingRules(ctx)
-	}
-	return findAll(ctx, t.queries, lockRulesSQL, nil, scanRule, "lock routing rules")
+	return findAll(ctx, t.queries, t.lockRulesQuery(), nil, scanRule, "lock routing rules")
 }
 
 // LockRoutingSetup is LockRoutingRules and FindSubscriptions together,
 // what a routed intake reads first: on PostgreSQL in one round trip.
 func (t *tx) LockRoutingSetup(ctx context.Context) ([]*ally.RoutingRule, []*ally.Subscription, error) {
-	if t.engine != EnginePostgres {
-		rules, err := t.FindRoutingRules(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		subs, err := t.FindSubscriptions(ctx)
-		return rules, subs, err
-	}
 	rules, subs := []*ally.RoutingRule{}, []*ally.Subscription{}
 	err := t.readTogether(ctx, "lock routing setup",
-		read{lockRulesSQL, func(s scanner) error {
-			r, err := scanRule(s)
-			rules = append(rules, r)
-			return err
-		}},
-		read{subscriptionsSQL, func(s scanner) error {
-			sub, err := scanSubscription(s)
-			subs = append(subs, sub)
-			return err
-		}})
+		read{t.lockRulesQuery(), collect(&rules, scanRule)},
+		read{subscriptionsSQL, collect(&subs, scanSubscription)})
 	if err != nil {
 		return nil, nil, err
 	}
 	return rules, subs, nil
+}
+
+// lockRulesQuery is the rules read that locks on PostgreSQL; SQLite's one
+// writer needs no lock, so there it is FindRoutingRules' query.
+func (t *tx) lockRulesQuery() string {
+	if t.engine == EnginePostgres {
+		return lockRulesSQL
+	}
+	return rulesSQL
 }
 
 // lockRulesSQL locks in a CTE of its own, materialized so it runs whole,
@@ -163,8 +153,10 @@ func scanRule(s scanner) (*ally.RoutingRule, error) {
 
 // FindRoutingRules returns every rule by priority, then id (ix_routing_rules_order).
 func (q queries) FindRoutingRules(ctx context.Context) ([]*ally.RoutingRule, error) {
-	return findAll(ctx, q, ruleSelect+` ORDER BY priority, id`, nil, scanRule, "find routing rules")
+	return findAll(ctx, q, rulesSQL, nil, scanRule, "find routing rules")
 }
+
+const rulesSQL = ruleSelect + ` ORDER BY priority, id`
 
 // FindRoutingRuleByID returns the rule with id, or ally.ErrNotFound.
 func (q queries) FindRoutingRuleByID(ctx context.Context, id string) (*ally.RoutingRule, error) {
