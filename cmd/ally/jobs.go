@@ -59,8 +59,7 @@ func (m *Main) startSweep(every time.Duration) (stop func()) {
 func (m *Main) registerJobs(r *jobs.Runner) {
 	r.Handle(mail.JobKind, mail.Handler(m.mailSender()))
 	r.Handle(app.JobPartnerUpdated, m.partnerUpdated)
-	r.Handle(ally.JobDeliver, m.app.HandleDelivery)
-	r.Handle(ally.JobImport, m.app.HandleImport)
+	m.app.ServeJobs(r)
 }
 
 // partnerUpdated consumes a partner's own profile edit. The CRM connector

@@ -49,6 +49,9 @@ const (
 	MaxResponseExcerpt = 1024
 	// JobDeliver is the job kind that makes one attempt at a delivery.
 	JobDeliver = "delivery.send"
+	// JobDispatch is the job kind that writes the deliveries (and their
+	// delivery.send jobs) and timeline entries a new lead carries.
+	JobDispatch = "delivery.dispatch"
 	// JobImport is the job kind that processes an uploaded import.
 	JobImport = "lead.import"
 )

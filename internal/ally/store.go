@@ -207,6 +207,10 @@ type Tx interface {
 	Enqueue(ctx context.Context, j *Job) error
 	// EnqueueMany adds jobs like Enqueue, in one statement per few hundred.
 	EnqueueMany(ctx context.Context, js []*Job) error
+	// FinishJob marks a pending job done with this transaction, so a job
+	// whose handler writes in one transaction does its work exactly once:
+	// a second run finds it done (ErrNotFound) and writes nothing.
+	FinishJob(ctx context.Context, id string, at time.Time) error
 
 	LeadWriter
 }
@@ -277,9 +281,10 @@ type Store interface {
 	Write(ctx context.Context, fn func(Tx) error) error
 	// TouchAPIKey records that a key was used; best effort, outside any transaction.
 	TouchAPIKey(ctx context.Context, id string, at time.Time) error
-	// ClaimJobs locks up to n due jobs for worker until lockedUntil and counts
-	// an attempt on each; on PostgreSQL several nodes never claim the same job.
-	ClaimJobs(ctx context.Context, worker string, n int, now, lockedUntil time.Time) ([]*Job, error)
+	// ClaimJobs locks up to n due jobs of the given kinds for worker until
+	// lockedUntil and counts an attempt on each; on PostgreSQL several
+	// nodes never claim the same job.
+	ClaimJobs(ctx context.Context, worker string, kinds []string, n int, now, lockedUntil time.Time) ([]*Job, error)
 	// CompleteJob marks a claimed job done.
 	CompleteJob(ctx context.Context, id string, at time.Time) error
 	// RetryJob releases a failed job to run again at runAt, or marks it failed

@@ -45,6 +45,7 @@ func TestDeliveriesAPI(t *testing.T) {
 			map[string]any{"url": "http://127.0.0.1:9/vendor", "events": []string{"lead.created"}}), http.StatusCreated).data(t)["id"].(string)
 		lead := e.newLead(map[string]any{"email": "ana@example.com", "partnerId": acme})["id"].(string)
 		e.newLead(map[string]any{"email": "bob@example.com"}) // unassigned: only the vendor's event
+		e.dispatch()
 
 		all := e.deliveryIDs("")
 		if len(all) != 3 {

@@ -22,6 +22,7 @@ func TestLeadRouteScopes(t *testing.T) {
 		rule := must(t, e.do("POST", "/api/v1/routing-rules", map[string]any{"name": "All", "mode": "round_robin"}), http.StatusCreated).data(t)["id"].(string)
 		sub := must(t, e.do("POST", "/api/v1/webhook-subscriptions", map[string]any{"url": "https://x.example/h", "events": []string{"lead.created"}}), http.StatusCreated).data(t)["id"].(string)
 		imp := must(t, e.upload("text/csv", "email\nbob@example.com\n"), http.StatusAccepted).data(t)["id"].(string)
+		e.dispatch()
 		dlvs, _ := must(t, e.do("GET", "/api/v1/deliveries?leadId="+lead, nil), http.StatusOK).list(t)
 		if len(dlvs) == 0 {
 			t.Fatal("no delivery for a lead assigned to a partner with a webhook")

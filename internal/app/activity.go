@@ -11,14 +11,17 @@ import (
 // addActivity writes a timeline entry on a partner in tx; an entry by the
 // partner's own people also marks the partner active.
 func (a *App) addActivity(ctx context.Context, tx ally.Tx, actor ally.Actor, partnerID string, kind ally.ActivityKind, text string) error {
-	err := tx.CreateActivity(ctx, &ally.Activity{
-		ID: ally.NewID(ally.PrefixActivity), PartnerID: partnerID, Kind: kind, Text: text,
-		ActorKind: actor.Kind, ActorID: actor.ID, ActorLabel: actor.Label, At: a.clock(),
-	})
+	err := tx.CreateActivity(ctx, a.entry(actor, partnerID, kind, text))
 	if err != nil || actor.Kind != ally.ActorPartner {
 		return err // only the partner's own doings count against "going quiet"
 	}
 	return tx.TouchPartnerActivity(ctx, partnerID, a.clock())
+}
+
+// entry is a new timeline entry on a partner, by actor, now.
+func (a *App) entry(actor ally.Actor, partnerID string, kind ally.ActivityKind, text string) *ally.Activity {
+	return &ally.Activity{ID: ally.NewID(ally.PrefixActivity), PartnerID: partnerID, Kind: kind, Text: text,
+		ActorKind: actor.Kind, ActorID: actor.ID, ActorLabel: actor.Label, At: a.clock()}
 }
 
 // Timeline returns a partner's activity, newest first. Staff see internal

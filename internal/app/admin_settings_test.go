@@ -138,7 +138,7 @@ func TestSendTestEmail(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Now().Add(time.Hour)
-		jobs, err := db.ClaimJobs(ctx, "test", 10, now, now.Add(time.Hour))
+		jobs, err := db.ClaimJobs(ctx, "test", []string{mail.JobKind}, 10, now, now.Add(time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,9 +8,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/jobs"
 	"github.com/allyprm/ally/internal/mail"
 	"github.com/allyprm/ally/internal/outbound"
 	"github.com/allyprm/ally/internal/secretbox"
@@ -24,9 +26,10 @@ type App struct {
 	keys  *keyCache
 	auth  authState // sign-in, sessions and e-mailed links: see auth.go
 
-	outbound *http.Client   // every webhook goes through it: see internal/outbound
-	sender   mail.Sender    // lead e-mail deliveries; nil: they fail and retry
-	secrets  *secretbox.Box // seals stored secrets; nil keeps them plain: see secrets.go
+	outbound *http.Client                // every webhook goes through it: see internal/outbound
+	sender   mail.Sender                 // lead e-mail deliveries; nil: they fail and retry
+	secrets  *secretbox.Box              // seals stored secrets; nil keeps them plain: see secrets.go
+	runner   atomic.Pointer[jobs.Runner] // woken after enqueueing work due now; see ServeJobs
 }
 
 // Option changes how New builds the App.

@@ -94,6 +94,7 @@ func TestDeliveriesAreSeenOnlyByTheirPartner(t *testing.T) {
 		}
 		la := e.lead(a.ID, "Ada", "Lovelace", "Analytical Engines")
 		lb := e.lead(b.ID, "Grace", "Hopper", "Navy")
+		e.run() // the leads' dispatch writes their deliveries
 		own := e.only(ally.DeliveryFilter{LeadID: la.ID, PartnerID: a.ID})
 		other := e.only(ally.DeliveryFilter{LeadID: lb.ID, PartnerID: b.ID})
 		vendor := e.only(ally.DeliveryFilter{LeadID: la.ID, SubscriptionID: sub.ID})

@@ -53,7 +53,7 @@ func newDeliveryEnv(t *testing.T, db *store.DB, clock *testClock, opts ...app.Op
 	a := app.New(db, all...)
 	// One job at a time, so deliveries run in the order they were made.
 	r := jobs.New(db, jobs.Options{Now: clock.Now, Concurrency: 1, Timeout: 10 * time.Second})
-	r.Handle(ally.JobDeliver, a.HandleDelivery)
+	a.ServeJobs(r)
 	return &deliveryEnv{t: t, ctx: context.Background(), db: db, clock: clock, app: a, runner: r}
 }
 
@@ -61,19 +61,11 @@ func newDeliveryEnv(t *testing.T, db *store.DB, clock *testClock, opts ...app.Op
 // returns how many ran.
 func (e *deliveryEnv) run() int {
 	e.t.Helper()
-	total := 0
-	for range 100 {
-		n, err := e.runner.RunOnce(e.ctx)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return total
-		}
-		total += n
+	n, err := e.runner.RunDue(e.ctx)
+	if err != nil {
+		e.t.Fatal(err)
 	}
-	e.t.Fatal("jobs keep coming")
-	return total
+	return n
 }
 
 // partnerWithWebhook makes an active partner (owned by owner when not "")

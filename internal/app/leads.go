@@ -14,7 +14,9 @@ import (
 
 // CreateLead takes one lead in: validate, route (or assign directly when
 // in.PartnerID is set), insert, and enqueue its deliveries and the vendor's
-// lead.created / lead.assigned events, all in one transaction.
+// lead.created / lead.assigned events, all in one transaction: one
+// dispatch job that writes the deliveries and the timeline entry a moment
+// later (dispatch.go).
 func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInput) (*ally.Lead, error) {
 	if actor.Kind == ally.ActorPartner {
 		return nil, ally.Errorf(ally.ECodeForbidden, "partner users cannot create leads")
@@ -27,6 +29,7 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 		return nil, err
 	}
 	var l *ally.Lead
+	dispatched := false
 	err := a.store.Write(ctx, func(tx ally.Tx) error {
 		if in.PartnerID != "" && !actor.SeesAllPartners() {
 			// A restricted user may only direct leads to partners it sees.
@@ -38,17 +41,16 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 		if err != nil {
 			return err
 		}
-		var ob *outbox
+		var subs []*ally.Subscription
 		if in.PartnerID == "" {
-			// Routing reads (and locks) the rules, the outbox the
+			// Routing reads (and locks) the rules, the dispatch the
 			// subscriptions: on PostgreSQL one round trip for both.
-			rules, subs, err := tx.LockRoutingSetup(ctx)
-			if err != nil {
+			var rules []*ally.RoutingRule
+			if rules, subs, err = tx.LockRoutingSetup(ctx); err != nil {
 				return err
 			}
 			rt.setRules(rules)
-			ob = a.outboxOf(subs)
-		} else if ob, err = a.newOutbox(ctx, tx); err != nil {
+		} else if subs, err = tx.FindSubscriptions(ctx); err != nil {
 			return err
 		}
 		l = ally.NewLead(&in, a.clock())
@@ -60,21 +62,15 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 		if err != nil {
 			return err
 		}
-		if err := ob.event(ally.EventLeadCreated, l.ID, NewLeadJSON(l)); err != nil {
-			return err
-		}
-		if err := a.afterAssign(ctx, tx, actor, ob, l); err != nil {
-			return err
-		}
 		// Every read is done: the writes from here on go out together
-		// (on PostgreSQL, one round trip), the lead before its deliveries.
+		// (on PostgreSQL, one round trip), the lead before its dispatch.
 		if err := tx.CreateLeads(ctx, []*ally.Lead{l}); err != nil {
 			return err
 		}
 		if err := rt.flush(ctx, tx); err != nil {
 			return err
 		}
-		if err := ob.flush(ctx, tx); err != nil {
+		if dispatched, err = a.dispatchLead(ctx, tx, actor, l, subs); err != nil {
 			return err
 		}
 		c := changes{}
@@ -85,10 +81,13 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 	if err != nil {
 		return nil, err
 	}
+	if dispatched {
+		a.kickJobs()
+	}
 	return shownLead(ctx, a.store, actor, l)
 }
 
-// afterAssign queues an assigned lead's deliveries and marks it on its
+// afterAssign queues an assigned lead's deliveries and its entry on the
 // partner's timeline; an unassigned lead needs neither.
 func (a *App) afterAssign(ctx context.Context, tx ally.Tx, actor ally.Actor, ob *outbox, l *ally.Lead) error {
 	if l.PartnerID == "" {
@@ -97,7 +96,10 @@ func (a *App) afterAssign(ctx context.Context, tx ally.Tx, actor ally.Actor, ob 
 	if err := ob.leadAssigned(ctx, tx, l); err != nil {
 		return err
 	}
-	return a.addActivity(ctx, tx, actor, l.PartnerID, ally.ActivitySystem, "New lead: "+leadLabel(l))
+	e := a.entry(actor, l.PartnerID, ally.ActivitySystem, "New lead: "+leadLabel(l))
+	e.At = ob.now // a dispatch job's outbox is dated at intake
+	ob.note(e)
+	return nil
 }
 
 // leadLabel names a lead on a timeline: "Ada Lovelace (Acme)".

@@ -10,6 +10,7 @@ import (
 
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/app"
+	"github.com/allyprm/ally/internal/jobs"
 	"github.com/allyprm/ally/internal/store"
 	"github.com/allyprm/ally/internal/store/storetest"
 )
@@ -86,6 +87,17 @@ func (e *leadEnv) intake(in ally.LeadInput) *ally.Lead {
 	return l
 }
 
+// runJobs runs the jobs due now (a lead's dispatch writes its timeline
+// entry and deliveries) until none is left.
+func (e *leadEnv) runJobs() {
+	e.t.Helper()
+	r := jobs.New(e.db, jobs.Options{Now: e.clock.Now})
+	e.app.ServeJobs(r)
+	if _, err := r.RunDue(e.ctx); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 // directLead takes a lead in straight to p.
 func (e *leadEnv) directLead(p *ally.Partner) *ally.Lead {
 	e.t.Helper()
@@ -155,6 +167,7 @@ func TestCreateLeadRecordsEverything(t *testing.T) {
 		if err != nil || got.PartnerID != acme.ID || got.Routing == nil || got.Routing.PartnerName != "Acme" {
 			t.Fatalf("stored: %+v %v", got, err)
 		}
+		e.runJobs()
 		if tl := e.timeline(acme); len(tl) == 0 || tl[0] != "system: New lead: Ada Lovelace (Engines Ltd)" {
 			t.Fatalf("timeline: %q", tl)
 		}

@@ -53,7 +53,7 @@ func TestPartnerProfileEdit(t *testing.T) {
 			if len(timeline.Items) == 0 || len(ns) != 1 || ns[0].Link != "/admin/partners/"+p.ID {
 				t.Fatalf("timeline %d entries, notifications %+v", len(timeline.Items), ns)
 			}
-			jobs, err := db.ClaimJobs(ctx, "test", 10, time.Now().Add(time.Hour), time.Now().Add(2*time.Hour))
+			jobs, err := db.ClaimJobs(ctx, "test", []string{app.JobPartnerUpdated, mail.JobKind}, 10, time.Now().Add(time.Hour), time.Now().Add(2*time.Hour))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/app"
 	"github.com/allyprm/ally/internal/demo"
+	"github.com/allyprm/ally/internal/jobs"
 	"github.com/allyprm/ally/internal/store/storetest"
 )
 
@@ -111,11 +112,13 @@ func TestSeedGivesThePortalSomethingToShow(t *testing.T) {
 }
 
 // TestSeedShowsLeadDistribution: rules that place most leads, some left in
-// the unassigned queue, deliveries queued for partners that take e-mail,
-// leads a demo portal user can see, and a second run that adds none.
+// the unassigned queue, deliveries queued (once the leads are dispatched)
+// for partners that take e-mail, leads a demo portal user can see, and a
+// second run that adds none.
 func TestSeedShowsLeadDistribution(t *testing.T) {
 	ctx := context.Background()
-	a := app.New(storetest.Open(t, "sqlite"))
+	db := storetest.Open(t, "sqlite")
+	a := app.New(db)
 	res, err := demo.Seed(ctx, a, demo.DefaultSeed)
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +134,13 @@ func TestSeedShowsLeadDistribution(t *testing.T) {
 	lead := queue.Items[0]
 	if lead.Routing == nil || lead.Routing.Outcome != ally.RoutedNowhere || len(lead.Routing.Rules) == 0 {
 		t.Errorf("an unassigned lead explains nothing: %+v", lead.Routing)
+	}
+	// The leads' dispatch jobs write their deliveries, as ally serve does
+	// at start; the deliveries themselves are not attempted here.
+	r := jobs.New(db, jobs.Options{})
+	r.Handle(ally.JobDispatch, a.HandleDispatch)
+	if n, err := r.RunDue(ctx); err != nil || n == 0 {
+		t.Fatalf("%d dispatch jobs ran: %v", n, err)
 	}
 	dels, err := a.Deliveries(ctx, system, ally.DeliveryFilter{Limit: ally.MaxLimit})
 	if err != nil || len(dels.Items) == 0 {

@@ -125,16 +125,9 @@ func (f *mxFix) lead(in ally.LeadInput) *ally.Lead {
 func (f *mxFix) runJobs() {
 	f.t.Helper()
 	r := jobs.New(f.db, jobs.Options{})
-	r.Handle(ally.JobDeliver, f.app.HandleDelivery)
-	r.Handle(ally.JobImport, f.app.HandleImport)
-	for range 20 {
-		n, err := r.RunOnce(context.Background())
-		f.must(err)
-		if n == 0 {
-			return
-		}
-	}
-	f.t.Fatal("jobs still due after 20 runs")
+	f.app.ServeJobs(r)
+	_, err := r.RunDue(context.Background())
+	f.must(err)
 }
 
 // webhookDelivery returns the webhook delivery of p's lead, which the jobs

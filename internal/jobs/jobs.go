@@ -16,8 +16,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -60,6 +62,7 @@ type Runner struct {
 
 	mu       sync.RWMutex
 	handlers map[string]Handler
+	kinds    []string // the handlers' kinds, what claims ask for
 
 	life    sync.Mutex // guards the fields below
 	stopped bool
@@ -113,11 +116,23 @@ func New(store ally.Store, opts Options) *Runner {
 }
 
 // Handle registers h for jobs of kind, replacing an earlier one. It may be
-// called before or after Start.
+// called before or after Start. The runner claims only the kinds it has
+// handlers for, so a node without one (an older version, during a rolling
+// deploy) leaves those jobs to the nodes that have it.
 func (r *Runner) Handle(kind string, h Handler) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.handlers[kind] = h
+	r.kinds = slices.Sorted(maps.Keys(r.handlers))
+}
+
+// claim claims up to n due jobs of the kinds this runner handles.
+func (r *Runner) claim(ctx context.Context, n int) ([]*ally.Job, error) {
+	r.mu.RLock()
+	kinds := r.kinds
+	r.mu.RUnlock()
+	now := r.opts.Now()
+	return r.store.ClaimJobs(ctx, r.opts.Worker, kinds, n, now, now.Add(r.opts.LockFor))
 }
 
 func (r *Runner) handler(kind string) Handler {

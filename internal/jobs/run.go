@@ -30,8 +30,7 @@ func (r *Runner) RunOnce(ctx context.Context) (int, error) {
 		return 0, errStopped
 	}
 	defer r.running.Done()
-	now := r.opts.Now()
-	jobs, err := r.store.ClaimJobs(ctx, r.opts.Worker, r.opts.Concurrency, now, now.Add(r.opts.LockFor))
+	jobs, err := r.claim(ctx, r.opts.Concurrency)
 	if err != nil {
 		return 0, fmt.Errorf("jobs: claim: %w", err)
 	}
@@ -42,6 +41,25 @@ func (r *Runner) RunOnce(ctx context.Context) (int, error) {
 	}
 	wg.Wait()
 	return len(jobs), errors.Join(errs...)
+}
+
+// maxDueRounds bounds RunDue: jobs that keep enqueueing due jobs would
+// otherwise keep it going for ever.
+const maxDueRounds = 1000
+
+// RunDue runs RunOnce until a round claims nothing, and returns how many
+// jobs ran: the work due now and the work it makes due now (a dispatch
+// and its deliveries' first attempts). For tests.
+func (r *Runner) RunDue(ctx context.Context) (int, error) {
+	total := 0
+	for range maxDueRounds {
+		n, err := r.RunOnce(ctx)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+	return total, fmt.Errorf("jobs: still due after %d rounds", maxDueRounds)
 }
 
 // run runs one claimed job under parent and records the outcome. It

@@ -106,8 +106,7 @@ func (r *Runner) poll(ctx context.Context) {
 				break fill
 			}
 		}
-		now := r.opts.Now()
-		jobs, err := r.store.ClaimJobs(ctx, r.opts.Worker, n, now, now.Add(r.opts.LockFor))
+		jobs, err := r.claim(ctx, n)
 		for range n - len(jobs) {
 			<-slots
 		}

@@ -88,6 +88,7 @@ func PlanQueries(engine string) ([]PlanQuery, error) {
 	}
 	q, args := notificationListQuery(ally.ActorPartner, "ctc_1", 20)
 	out = append(out, PlanQuery{Name: "notifications", Query: q, Args: args, Uses: []string{"ix_notifications_recipient"}})
+	jobKinds := listArg(engine, []string{"delivery.send", "email.send"})
 	out = append(out,
 		PlanQuery{Name: "login failures", Query: countLoginFailuresSQL, Args: []any{"ip:192.0.2.1", int64(1)},
 			Uses: []string{"ix_login_failures_key"}},
@@ -95,7 +96,7 @@ func PlanQueries(engine string) ([]PlanQuery, error) {
 			Uses: []string{"ix_sessions_expires", "ix_sessions_last_seen"}},
 		PlanQuery{Name: "tokens of subject", Query: deleteTokensOfSQL, Args: []any{"partner_user", "ctc_1", "invite"},
 			Uses: []string{"ix_tokens_subject"}},
-		PlanQuery{Name: "claim jobs", Query: claimJobsSQL[engine], Args: []any{"w1", int64(2), int64(1), 10},
+		PlanQuery{Name: "claim jobs", Query: claimJobsSQL[engine], Args: []any{"w1", int64(2), int64(1), 10, jobKinds},
 			Uses: []string{"ix_jobs_due"}},
 	)
 	return out, nil

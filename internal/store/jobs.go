@@ -52,8 +52,9 @@ func (t *tx) Enqueue(ctx context.Context, j *ally.Job) error {
 }
 
 // claimJobsSQL is the claim, per engine. Both take up to $4 pending jobs
-// that are due at $3 and not locked (or whose lock ran out), oldest run_at
-// first, lock them for worker $1 until $2 and count the attempt.
+// of the kinds $5 that are due at $3 and not locked (or whose lock ran
+// out), oldest run_at first, lock them for worker $1 until $2 and count
+// the attempt.
 //
 // PostgreSQL: FOR UPDATE SKIP LOCKED makes concurrent claims on several
 // nodes pass over each other's rows instead of taking the same ones or
@@ -68,10 +69,12 @@ var claimJobsSQL = map[string]string{
 	EngineSQLite: `UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM jobs
 			WHERE state = 'pending' AND run_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
+				AND kind IN (SELECT value FROM json_each($5))
 			ORDER BY run_at, id LIMIT $4)
 		RETURNING id, kind, args, attempts, max_attempts, run_at, last_error, created_at`,
 	EnginePostgres: `WITH due AS MATERIALIZED (SELECT id FROM jobs
 			WHERE state = 'pending' AND run_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
+				AND kind = ANY($5::text[])
 			ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
 		UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = jobs.attempts + 1
 		FROM due WHERE jobs.id = due.id
@@ -79,15 +82,16 @@ var claimJobsSQL = map[string]string{
 			jobs.last_error, jobs.created_at`,
 }
 
-// ClaimJobs locks up to n due jobs for worker until lockedUntil, counts an
-// attempt on each and returns them in run order. A job whose lock expires
-// (its worker died) is claimed again; RetryJob decides when attempts run out.
-func (db *DB) ClaimJobs(ctx context.Context, worker string, n int, now, lockedUntil time.Time) ([]*ally.Job, error) {
-	if n <= 0 {
+// ClaimJobs locks up to n due jobs of the given kinds for worker until
+// lockedUntil, counts an attempt on each and returns them in run order. A
+// job whose lock expires (its worker died) is claimed again; RetryJob
+// decides when attempts run out.
+func (db *DB) ClaimJobs(ctx context.Context, worker string, kinds []string, n int, now, lockedUntil time.Time) ([]*ally.Job, error) {
+	if n <= 0 || len(kinds) == 0 {
 		return []*ally.Job{}, nil
 	}
 	rows, err := db.writer.QueryContext(ctx, claimJobsSQL[db.engine],
-		worker, lockedUntil.UnixMilli(), now.UnixMilli(), n)
+		worker, lockedUntil.UnixMilli(), now.UnixMilli(), n, listArg(db.engine, kinds))
 	if err != nil {
 		return nil, fmt.Errorf("store: claim jobs: %w", err)
 	}
@@ -118,6 +122,15 @@ func (db *DB) ClaimJobs(ctx context.Context, worker string, n int, now, lockedUn
 func (db *DB) CompleteJob(ctx context.Context, id string, at time.Time) error {
 	return execOne(ctx, db.writer, "complete job", `UPDATE jobs SET state = 'done',
 		finished_at = $2, locked_by = NULL, locked_until = NULL WHERE id = $1`, id, at.UnixMilli())
+}
+
+// FinishJob marks the pending job id done in this transaction; a job that
+// is not pending (done by an earlier run), or an unknown id, is
+// ally.ErrNotFound. It runs at once, not held (tx.later), so the caller
+// knows before it writes anything else.
+func (t *tx) FinishJob(ctx context.Context, id string, at time.Time) error {
+	return execOne(ctx, t.q, "finish job", `UPDATE jobs SET state = 'done',
+		finished_at = $2, locked_by = NULL, locked_until = NULL WHERE id = $1 AND state = 'pending'`, id, at.UnixMilli())
 }
 
 // RetryJob records lastError and releases the job to run again at runAt or,

@@ -26,9 +26,12 @@ func mustEnqueue(t testing.TB, db *store.DB, jobs ...*ally.Job) {
 	})
 }
 
+// testKinds are the kinds of job these tests enqueue, what claim asks for.
+var testKinds = []string{ally.JobDeliver, "email.send", "lost", "a", "b", "c", "later", "permanent", "k"}
+
 func claim(t testing.TB, db *store.DB, worker string, n int, at, until time.Time) []*ally.Job {
 	t.Helper()
-	jobs, err := db.ClaimJobs(context.Background(), worker, n, at, until)
+	jobs, err := db.ClaimJobs(context.Background(), worker, testKinds, n, at, until)
 	if err != nil {
 		t.Fatalf("claim: %v", err)
 	}
@@ -91,6 +94,59 @@ func TestEnqueue(t *testing.T) {
 		if got := claim(t, db, "w1", 10, time.Now().Add(time.Hour), time.Now().Add(2*time.Hour)); len(got) != 0 {
 			t.Errorf("rolled-back job claimed: %+v", got)
 		}
+	})
+}
+
+// TestClaimOnlyKinds: a claim takes only the kinds it names (a runner's
+// handlers), oldest first, and leaves the others due for another runner.
+func TestClaimOnlyKinds(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		t0 := now()
+		mail := &ally.Job{Kind: "email.send", RunAt: t0.Add(-2 * time.Second)}
+		other := &ally.Job{Kind: "k", RunAt: t0.Add(-time.Second)}
+		mustEnqueue(t, db, mail, other)
+		got, err := db.ClaimJobs(t.Context(), "w", []string{"k", "unknown"}, 10, t0, t0.Add(time.Minute))
+		if err != nil || len(got) != 1 || got[0].ID != other.ID {
+			t.Fatalf("claim of k: %v %v", jobIDs(got), err)
+		}
+		if got, err := db.ClaimJobs(t.Context(), "w", nil, 10, t0, t0.Add(time.Minute)); err != nil || len(got) != 0 {
+			t.Fatalf("claim of no kind: %v %v", jobIDs(got), err)
+		}
+		if got := claim(t, db, "w", 10, t0, t0.Add(time.Minute)); len(got) != 1 || got[0].ID != mail.ID {
+			t.Fatalf("the e-mail job was not left due: %v", jobIDs(got))
+		}
+	})
+}
+
+// TestFinishJobInTransaction: a job finished in a transaction is done
+// exactly when that transaction commits, and a second finish is
+// ErrNotFound, which is how a handler knows its work is done.
+func TestFinishJobInTransaction(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		t0 := now()
+		j := &ally.Job{Kind: "k", RunAt: t0}
+		mustEnqueue(t, db, j)
+		rolledBack := errors.New("roll back")
+		err := db.Write(t.Context(), func(tx ally.Tx) error {
+			if err := tx.FinishJob(t.Context(), j.ID, t0); err != nil {
+				return err
+			}
+			return rolledBack
+		})
+		if !errors.Is(err, rolledBack) {
+			t.Fatal(err)
+		}
+		if s, _ := jobState(t, db, j.ID); s != "pending" {
+			t.Fatalf("finished in a rolled-back transaction: %s", s)
+		}
+		finish := func(tx ally.Tx) error { return tx.FinishJob(t.Context(), j.ID, t0) }
+		if err := db.Write(t.Context(), finish); err != nil {
+			t.Fatal(err)
+		}
+		if s, fin := jobState(t, db, j.ID); s != "done" || !fin {
+			t.Fatalf("finished job: %s, finished %v", s, fin)
+		}
+		wantIs(t, db.Write(t.Context(), finish), ally.ErrNotFound)
 	})
 }
 
@@ -207,7 +263,7 @@ func TestClaimJobsConcurrent(t *testing.T) {
 				worker := fmt.Sprintf("node%d-w%d", w%len(nodes), w)
 				wg.Go(func() {
 					for {
-						got, err := node.ClaimJobs(context.Background(), worker, 7, at, at.Add(time.Hour))
+						got, err := node.ClaimJobs(context.Background(), worker, testKinds, 7, at, at.Add(time.Hour))
 						if err != nil {
 							t.Error(err)
 							return

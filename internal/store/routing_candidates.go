@@ -121,6 +121,15 @@ func inList(engine string, w *where, col string, vals []string) string {
 	if engine == EnginePostgres {
 		return col + " = ANY(" + w.arg(vals) + "::text[])"
 	}
+	return col + " IN (SELECT value FROM json_each(" + w.arg(listArg(engine, vals)) + "))"
+}
+
+// listArg is vals as one argument: for PostgreSQL a text[], for SQLite a
+// JSON array, for json_each.
+func listArg(engine string, vals []string) any {
+	if engine == EnginePostgres {
+		return vals
+	}
 	b, _ := json.Marshal(vals) // a []string always encodes
-	return col + " IN (SELECT value FROM json_each(" + w.arg(string(b)) + "))"
+	return string(b)
 }

@@ -46,8 +46,7 @@ func eachLeads(t *testing.T, fn func(t *testing.T, e *ldEnv)) {
 			srv.Start()
 			t.Cleanup(srv.Close)
 			r := jobs.New(db, jobs.Options{Concurrency: 1, Timeout: 30 * time.Second})
-			r.Handle(ally.JobDeliver, a.HandleDelivery)
-			r.Handle(ally.JobImport, a.HandleImport)
+			a.ServeJobs(r)
 			e := &ldEnv{uiEnv: &uiEnv{t: t, ctx: context.Background(), db: db, app: a, mux: mux, base: base}, runner: r}
 			e.admin = e.user("admin@vendor.example", ally.RoleAdmin)
 			fn(t, e)
@@ -58,16 +57,9 @@ func eachLeads(t *testing.T, fn func(t *testing.T, e *ldEnv)) {
 // runJobs runs the jobs due now until none is left.
 func (e *ldEnv) runJobs() {
 	e.t.Helper()
-	for range 100 {
-		n, err := e.runner.RunOnce(e.ctx)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
+	if _, err := e.runner.RunDue(e.ctx); err != nil {
+		e.t.Fatal(err)
 	}
-	e.t.Fatal("jobs keep coming")
 }
 
 // activePartner makes an active partner named name, owned by ownerID when given.

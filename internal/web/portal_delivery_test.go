@@ -39,22 +39,16 @@ func (e *uiEnv) settingsOf(p *ally.Partner) *ally.DeliverySettings {
 	return s
 }
 
-// runDeliveries runs the due delivery jobs as another node would: an app
+// runDeliveries runs the due jobs (dispatches, deliveries) as another node would: an app
 // over the same database whose outbound client may reach the test's
 // loopback receiver.
 func (e *uiEnv) runDeliveries() {
 	e.t.Helper()
 	worker := app.New(e.db, app.WithBaseURL(e.base), app.WithOutbound(outbound.New(outbound.Options{AllowHosts: []string{"127.0.0.1"}})))
 	r := jobs.New(e.db, jobs.Options{})
-	r.Handle(ally.JobDeliver, worker.HandleDelivery)
-	for range 10 {
-		n, err := r.RunOnce(e.ctx)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
+	worker.ServeJobs(r)
+	if _, err := r.RunDue(e.ctx); err != nil {
+		e.t.Fatal(err)
 	}
 }
 

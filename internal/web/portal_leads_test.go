@@ -112,6 +112,7 @@ func setupTwoPartners(e *uiEnv, sec ally.Sections) twoPartners {
 		tp.aLeads = append(tp.aLeads, e.leadFor(tp.a, in))
 	}
 	tp.bLead = e.leadFor(tp.b, ally.LeadInput{FirstName: "Bob", LastName: "Secret", Email: "bob@bravo-only.example", Company: "Bravo Prospect Inc", Source: "web"})
+	e.runDeliveries() // the leads' timeline entries and deliveries
 	tp.alpha = e.signedInAt(tp.a, "ann@alpha.example")
 	return tp
 }
@@ -459,6 +460,7 @@ func TestPortalLeadHidesRouting(t *testing.T) {
 		if routed == nil {
 			t.Fatal("no lead went to A")
 		}
+		e.runDeliveries()
 		full, _ := e.app.Lead(e.ctx, e.admin, routed.ID)
 		if full.Routing == nil || !strings.Contains(fmt.Sprintf("%+v", *full.Routing), "Bravo Partners") {
 			t.Fatalf("the staff explanation does not name B, so this test proves nothing: %+v", full.Routing)
