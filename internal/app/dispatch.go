@@ -95,12 +95,12 @@ func (a *App) HandleDispatch(ctx context.Context, job *ally.Job) error {
 	})
 	switch {
 	case errors.Is(err, errDispatched):
-		return nil
+		return jobs.ErrDone
 	case err != nil:
 		return err
 	}
 	a.kickJobs() // the first attempts are due now
-	return nil
+	return jobs.ErrDone
 }
 
 // ServeJobs registers the app's job handlers (deliveries, their dispatch,

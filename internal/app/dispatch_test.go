@@ -1,11 +1,13 @@
 package app_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/jobs"
 )
 
 // dispatchJob returns the pending dispatch job of the one lead taken in.
@@ -50,7 +52,7 @@ func TestDispatchWritesOnce(t *testing.T) {
 
 		e.clock.Add(2 * time.Second) // the dispatch runs later than the intake
 		for range 2 {
-			if err := e.app.HandleDispatch(e.ctx, job); err != nil {
+			if err := e.app.HandleDispatch(e.ctx, job); !errors.Is(err, jobs.ErrDone) {
 				t.Fatal(err)
 			}
 		}
@@ -82,7 +84,7 @@ func TestDispatchAfterReassignment(t *testing.T) {
 		if _, err := e.app.AssignLead(e.ctx, sys, l.ID, second.ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.app.HandleDispatch(e.ctx, e.dispatchJob()); err != nil {
+		if err := e.app.HandleDispatch(e.ctx, e.dispatchJob()); !errors.Is(err, jobs.ErrDone) {
 			t.Fatal(err)
 		}
 		if ds := e.deliveries(ally.DeliveryFilter{PartnerID: first.ID}); len(ds) != 0 {

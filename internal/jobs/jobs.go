@@ -2,13 +2,16 @@
 // database (ally.Job), enqueued in the transaction of the change that
 // causes them (Tx.Enqueue) and run after commit by a Runner on any node.
 //
-// A Runner claims due jobs with Store.ClaimJobs, which locks them for
-// Options.LockFor and counts an attempt, runs the handler registered for
-// the job's kind, and records the outcome: CompleteJob on success,
-// RetryJob with a backoff on failure (the store fails the job for good
-// when it has used its attempts). A job whose runner dies stays locked
-// until its lock expires and is then claimed again, so a handler must be
-// safe to run more than once: delivery is at least once.
+// A Runner claims due jobs of the kinds it has handlers for with
+// Store.ClaimJobs, which locks them for Options.LockFor and counts an
+// attempt, runs the handler registered for the job's kind, and records the
+// outcome: CompleteJob on success, RetryJob with a backoff on failure (the
+// store fails the job for good when it has used its attempts). A job whose
+// runner dies stays locked until its lock expires and is then claimed
+// again, so a handler must be safe to run more than once: delivery is at
+// least once. A handler whose work is one transaction can make it exactly
+// once instead: it marks the job done in that transaction
+// (ally.Tx.FinishJob) and returns ErrDone.
 package jobs
 
 import (
@@ -167,6 +170,11 @@ type permanentError struct{ err error }
 
 func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }
+
+// ErrDone is what a handler returns when it has marked its job done itself,
+// in the transaction of its work (ally.Tx.FinishJob), so that the work is
+// done exactly once: the runner then records nothing more.
+var ErrDone = errors.New("jobs: done by its handler")
 
 // Permanent wraps err so that the job fails without further attempts,
 // for work that can never succeed (arguments that do not decode, a

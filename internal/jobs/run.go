@@ -77,6 +77,8 @@ func (r *Runner) run(parent context.Context, job *ally.Job) error {
 	case herr == nil:
 		err = r.store.CompleteJob(ctx, job.ID, now)
 		log.Debug("job done", "took", time.Since(start))
+	case errors.Is(herr, ErrDone):
+		log.Debug("job done by its handler", "took", time.Since(start))
 	case IsPermanent(herr):
 		err = r.fail(ctx, job, now, cleanError(herr))
 		log.Error("job failed for good", "err", herr)

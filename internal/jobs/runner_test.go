@@ -166,6 +166,47 @@ func TestFailuresAndRecovery(t *testing.T) {
 	})
 }
 
+// TestHandlerFinishesItsJob: a handler that marks its job done in the
+// transaction of its work and returns ErrDone runs once; a second run
+// (after its lock ran out) finds the job done and writes nothing again.
+func TestHandlerFinishesItsJob(t *testing.T) {
+	t.Parallel()
+	forEngine(t, func(t *testing.T, engine string) {
+		db := storetest.Open(t, engine)
+		clk := newClock()
+		r := jobs.New(db, jobs.Options{Now: clk.Now, LockFor: time.Minute})
+		var wrote atomic.Int32
+		handler := func(ctx context.Context, j *ally.Job) error {
+			err := db.Write(ctx, func(tx ally.Tx) error {
+				if err := tx.FinishJob(ctx, j.ID, clk.Now()); err != nil {
+					return err
+				}
+				wrote.Add(1)
+				return nil
+			})
+			if ally.IsNotFound(err) {
+				return jobs.ErrDone // an earlier run did the work
+			}
+			if err != nil {
+				return err
+			}
+			return jobs.ErrDone
+		}
+		r.Handle("test.once", handler)
+		job := &ally.Job{Kind: "test.once", RunAt: clk.Now()}
+		mustEnqueue(t, db, job)
+		mustRunOnce(t, r, 1)
+		if j := mustJob(t, db, job.ID); j.State != "done" || j.LastError != "" || wrote.Load() != 1 {
+			t.Fatalf("after the run: %+v, wrote %d times", j, wrote.Load())
+		}
+		// The same job run again, as after a crash between its commit and
+		// the runner's record: nothing is written twice.
+		if err := handler(context.Background(), job); !errors.Is(err, jobs.ErrDone) || wrote.Load() != 1 {
+			t.Fatalf("second run: %v, wrote %d times", err, wrote.Load())
+		}
+	})
+}
+
 func TestTimeout(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, store.EngineSQLite)

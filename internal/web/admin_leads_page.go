@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/allyprm/ally/internal/ally"
 	"github.com/allyprm/ally/internal/app"
@@ -16,6 +17,11 @@ import (
 // one per channel of its partner and one per vendor subscription).
 const aldLeadDeliveries = 50
 
+// aldQueuingFor is how long after its assignment a lead without
+// deliveries says they are being queued rather than that there are none:
+// a new lead's dispatch job writes them a moment after the lead.
+const aldQueuingFor = time.Minute
+
 // aldAttemptsShown bounds the attempts shown per delivery.
 const aldAttemptsShown = 20
 
@@ -24,8 +30,11 @@ type leadPageData struct {
 	L          *ally.Lead // its Routing as the app redacted it for the reader
 	Custom     []adminPropRow
 	Deliveries []*app.DeliveryView
-	Partners   aldPicker
-	Statuses   []admOption
+	// Queuing says the lead came to its partner so lately that its
+	// deliveries may still be on their way from its dispatch job.
+	Queuing  bool
+	Partners aldPicker
+	Statuses []admOption
 
 	Status     leadStatusForm
 	StatusErrs formErrs
@@ -64,6 +73,7 @@ func (s *server) leadPage(w http.ResponseWriter, r *http.Request, status int, d 
 		s.errorPage(w, r, "admin", err)
 		return
 	}
+	d.Queuing = len(d.Deliveries) == 0 && l.PartnerID != "" && time.Since(l.AssignedAt) < aldQueuingFor
 	if d.CanWrite {
 		if d.Partners, err = s.partnerPicker(r); err != nil {
 			s.errorPage(w, r, "admin", err)
