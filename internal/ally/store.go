@@ -68,6 +68,9 @@ type Reader interface {
 type LeadReader interface {
 	// FindLeadByID fills PartnerName.
 	FindLeadByID(ctx context.Context, id string) (*Lead, error)
+	// FindLeadsByID returns the leads with these ids, in id order (unknown
+	// ids left out), with PartnerName and without Routing.
+	FindLeadsByID(ctx context.Context, ids []string) ([]*Lead, error)
 	// FindLeads returns up to f.Limit leads after f.After in f.Sort order,
 	// with PartnerName filled.
 	FindLeads(ctx context.Context, f LeadFilter) ([]*Lead, error)
@@ -211,6 +214,10 @@ type Tx interface {
 	// whose handler writes in one transaction does its work exactly once:
 	// a second run finds it done (ErrNotFound) and writes nothing.
 	FinishJob(ctx context.Context, id string, at time.Time) error
+	// TakeJobs marks up to n due jobs of kind that no runner holds done
+	// with this transaction and returns them, oldest first, for a handler
+	// that does their work with its own: one commit for several.
+	TakeJobs(ctx context.Context, kind string, n int, now time.Time) ([]*Job, error)
 
 	LeadWriter
 }

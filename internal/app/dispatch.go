@@ -54,44 +54,43 @@ func (a *App) dispatchLead(ctx context.Context, tx ally.Tx, actor ally.Actor, l 
 // errDispatched says an earlier run of a dispatch job did its work.
 var errDispatched = errors.New("dispatched already")
 
-// HandleDispatch is the job handler of ally.JobDispatch: it queues the
-// lead's lead.created and lead.assigned deliveries (the lead as it is now,
-// dated at intake) and its partner's timeline entry, and has the
-// deliveries' first attempts run at once. A lead given to another partner
-// before its dispatch ran is announced to its partner by that reassignment
-// alone.
+// dispatchBatch bounds the dispatch jobs one transaction handles: under a
+// stream of intakes, the jobs waiting when one runs go with it (TakeJobs),
+// so the deliveries of many leads cost one commit.
+const dispatchBatch = 100
+
+// HandleDispatch is the job handler of ally.JobDispatch. In one
+// transaction it marks its job, and the other dispatch jobs waiting now,
+// done, and queues their leads' lead.created and lead.assigned deliveries
+// (each lead as it is now, dated at intake) and timeline entries; then it
+// has the deliveries' first attempts run at once. A lead given to another
+// partner before its dispatch ran is announced to its partner by that
+// reassignment alone.
 func (a *App) HandleDispatch(ctx context.Context, job *ally.Job) error {
-	var args dispatchArgs
-	if err := json.Unmarshal(job.Args, &args); err != nil || args.LeadID == "" {
-		return jobs.Permanent(fmt.Errorf("dispatch job %s: bad arguments %s", job.ID, job.Args))
+	own, err := dispatchOf(job)
+	if err != nil {
+		return jobs.Permanent(err)
 	}
-	actor := ally.Actor{Kind: args.Actor.Kind, ID: args.Actor.ID, Label: args.Actor.Label}
-	var ob *outbox
-	err := a.store.Write(ctx, func(tx ally.Tx) error {
+	err = a.store.Write(ctx, func(tx ally.Tx) error {
 		if err := tx.FinishJob(ctx, job.ID, a.clock()); ally.IsNotFound(err) {
 			return errDispatched
 		} else if err != nil {
 			return err
 		}
-		l, err := tx.FindLeadByID(ctx, args.LeadID)
-		if ally.IsNotFound(err) {
-			return jobs.Permanent(fmt.Errorf("dispatch job %s: no lead %s", job.ID, args.LeadID))
-		} else if err != nil {
+		more, err := tx.TakeJobs(ctx, ally.JobDispatch, dispatchBatch-1, a.clock())
+		if err != nil {
 			return err
 		}
-		if ob, err = a.newOutbox(ctx, tx); err != nil {
-			return err
-		}
-		ob.now = args.At
-		if err := ob.event(ally.EventLeadCreated, l.ID, NewLeadJSON(l)); err != nil {
-			return err
-		}
-		if l.PartnerID != "" && l.PartnerID == args.PartnerID {
-			if err := a.afterAssign(ctx, tx, actor, ob, l); err != nil {
-				return err
+		batch := []dispatchArgs{own}
+		for _, j := range more {
+			d, err := dispatchOf(j)
+			if err != nil {
+				a.log.Error("dispatch: dropped a job", "job", j.ID, "err", err)
+				continue
 			}
+			batch = append(batch, d)
 		}
-		return ob.flush(ctx, tx)
+		return a.dispatch(ctx, tx, batch)
 	})
 	switch {
 	case errors.Is(err, errDispatched):
@@ -101,6 +100,53 @@ func (a *App) HandleDispatch(ctx context.Context, job *ally.Job) error {
 	}
 	a.kickJobs() // the first attempts are due now
 	return jobs.ErrDone
+}
+
+func dispatchOf(job *ally.Job) (dispatchArgs, error) {
+	var d dispatchArgs
+	if err := json.Unmarshal(job.Args, &d); err != nil || d.LeadID == "" {
+		return d, fmt.Errorf("dispatch job %s: bad arguments %s", job.ID, job.Args)
+	}
+	return d, nil
+}
+
+// dispatch queues and writes the batch's deliveries and entries in tx,
+// reading the leads, the subscriptions and the partners' settings once.
+func (a *App) dispatch(ctx context.Context, tx ally.Tx, batch []dispatchArgs) error {
+	ids := make([]string, len(batch))
+	for i, d := range batch {
+		ids[i] = d.LeadID
+	}
+	leads, err := tx.FindLeadsByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*ally.Lead, len(leads))
+	for _, l := range leads {
+		byID[l.ID] = l
+	}
+	ob, err := a.outboxFor(ctx, tx, leads)
+	if err != nil {
+		return err
+	}
+	for _, d := range batch {
+		l := byID[d.LeadID]
+		if l == nil {
+			a.log.Error("dispatch: no such lead", "lead", d.LeadID)
+			continue
+		}
+		ob.now = d.At
+		if err := ob.event(ally.EventLeadCreated, l.ID, NewLeadJSON(l)); err != nil {
+			return err
+		}
+		if l.PartnerID != "" && l.PartnerID == d.PartnerID {
+			actor := ally.Actor{Kind: d.Actor.Kind, ID: d.Actor.ID, Label: d.Actor.Label}
+			if err := a.afterAssign(ctx, tx, actor, ob, l); err != nil {
+				return err
+			}
+		}
+	}
+	return ob.flush(ctx, tx)
 }
 
 // ServeJobs registers the app's job handlers (deliveries, their dispatch,

@@ -10,10 +10,10 @@ import (
 	"github.com/allyprm/ally/internal/jobs"
 )
 
-// dispatchJob returns the pending dispatch job of the one lead taken in.
+// dispatchJob returns the oldest pending dispatch job.
 func (e *deliveryEnv) dispatchJob() *ally.Job {
 	e.t.Helper()
-	id := e.raw(`SELECT id FROM jobs WHERE kind = $1 AND state = 'pending'`, ally.JobDispatch)
+	id := e.raw(`SELECT id FROM jobs WHERE kind = $1 AND state = 'pending' ORDER BY id LIMIT 1`, ally.JobDispatch)
 	return &ally.Job{ID: id, Kind: ally.JobDispatch, Args: []byte(e.raw(`SELECT args FROM jobs WHERE id = $1`, id))}
 }
 
@@ -93,6 +93,36 @@ func TestDispatchAfterReassignment(t *testing.T) {
 		e.only(ally.DeliveryFilter{PartnerID: second.ID})
 		if tl := e.newLeadEntries(first.ID); len(tl) != 0 {
 			t.Fatalf("the partner the lead left has %q on its timeline", tl)
+		}
+	})
+}
+
+// TestDispatchTakesTheWaitingJobs: one dispatch writes the deliveries of
+// every lead whose dispatch is waiting, in one transaction, and those jobs
+// are done: none runs again, and each lead is delivered once.
+func TestDispatchTakesTheWaitingJobs(t *testing.T) {
+	eachDelivery(t, func(t *testing.T, e *deliveryEnv) {
+		rc := newReceiver(t, answering(200))
+		p, set := e.partnerWithWebhook("Acme", "", rc.URL)
+		rc.SetSecret(t, set.WebhookSecret)
+		var leads []*ally.Lead
+		for _, name := range []string{"Ada", "Grace", "Alan"} {
+			leads = append(leads, e.lead(p.ID, name, "Tester", "Engines"))
+		}
+		if err := e.app.HandleDispatch(e.ctx, e.dispatchJob()); !errors.Is(err, jobs.ErrDone) {
+			t.Fatal(err)
+		}
+		if n := e.raw(`SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'pending'`, ally.JobDispatch); n != "0" {
+			t.Fatalf("%s dispatch jobs still pending", n)
+		}
+		for _, l := range leads {
+			e.only(ally.DeliveryFilter{LeadID: l.ID})
+		}
+		if tl := e.newLeadEntries(p.ID); len(tl) != 3 {
+			t.Fatalf("timeline: %q", tl)
+		}
+		if n := e.run(); n != 3 || len(rc.Requests()) != 3 {
+			t.Fatalf("%d jobs ran, %d requests; want the 3 deliveries", n, len(rc.Requests()))
 		}
 	})
 }

@@ -79,11 +79,8 @@ func (r *importRun) write(ctx context.Context, tx ally.Tx, im *ally.LeadImport) 
 // queueLeadEvents queues lead.created for each new lead and the
 // deliveries of each assigned one.
 func (a *App) queueLeadEvents(ctx context.Context, tx ally.Tx, leads []*ally.Lead) error {
-	ob, err := a.newOutbox(ctx, tx)
+	ob, err := a.outboxFor(ctx, tx, leads)
 	if err != nil {
-		return err
-	}
-	if err := ob.readSettings(ctx, tx, leads); err != nil {
 		return err
 	}
 	for _, l := range leads {

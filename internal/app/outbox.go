@@ -57,6 +57,16 @@ func (a *App) newOutbox(ctx context.Context, r ally.Reader) (*outbox, error) {
 	return a.outboxOf(subs), nil
 }
 
+// outboxFor starts an outbox for the deliveries of many leads: the
+// subscriptions and the leads' partners' settings read at once.
+func (a *App) outboxFor(ctx context.Context, r ally.Reader, leads []*ally.Lead) (*outbox, error) {
+	ob, err := a.newOutbox(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return ob, ob.readSettings(ctx, r, leads)
+}
+
 // outboxOf starts an outbox over subscriptions already read.
 func (a *App) outboxOf(subs []*ally.Subscription) *outbox {
 	o := &outbox{now: a.clock(), settings: map[string]*ally.DeliverySettings{}}

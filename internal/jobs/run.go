@@ -45,7 +45,7 @@ func (r *Runner) RunOnce(ctx context.Context) (int, error) {
 
 // maxDueRounds bounds RunDue: jobs that keep enqueueing due jobs would
 // otherwise keep it going for ever.
-const maxDueRounds = 1000
+const maxDueRounds = 100_000
 
 // RunDue runs RunOnce until a round claims nothing, and returns how many
 // jobs ran: the work due now and the work it makes due now (a dispatch

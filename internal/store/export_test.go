@@ -96,7 +96,7 @@ func PlanQueries(engine string) ([]PlanQuery, error) {
 			Uses: []string{"ix_sessions_expires", "ix_sessions_last_seen"}},
 		PlanQuery{Name: "tokens of subject", Query: deleteTokensOfSQL, Args: []any{"partner_user", "ctc_1", "invite"},
 			Uses: []string{"ix_tokens_subject"}},
-		PlanQuery{Name: "claim jobs", Query: claimJobsSQL[engine], Args: []any{"w1", int64(2), int64(1), 10, jobKinds},
+		PlanQuery{Name: "claim jobs", Query: claimJobsSQL[engine], Args: []any{int64(1), 10, jobKinds, "w1", int64(2)},
 			Uses: []string{"ix_jobs_due"}},
 	)
 	return out, nil

@@ -51,10 +51,9 @@ func (t *tx) Enqueue(ctx context.Context, j *ally.Job) error {
 	return nil
 }
 
-// claimJobsSQL is the claim, per engine. Both take up to $4 pending jobs
-// of the kinds $5 that are due at $3 and not locked (or whose lock ran
-// out), oldest run_at first, lock them for worker $1 until $2 and count
-// the attempt.
+// dueJobsSQL updates, with set, up to $2 pending jobs of the kinds $3 that
+// are due at $1 and not locked (or whose lock ran out), oldest run_at
+// first, and returns them.
 //
 // PostgreSQL: FOR UPDATE SKIP LOCKED makes concurrent claims on several
 // nodes pass over each other's rows instead of taking the same ones or
@@ -65,22 +64,36 @@ func (t *tx) Enqueue(ctx context.Context, j *ally.Job) error {
 //
 // SQLite: the one writer connection serializes claims, so the UPDATE alone
 // is atomic.
-var claimJobsSQL = map[string]string{
-	EngineSQLite: `UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1
-		WHERE id IN (SELECT id FROM jobs
-			WHERE state = 'pending' AND run_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
-				AND kind IN (SELECT value FROM json_each($5))
-			ORDER BY run_at, id LIMIT $4)
-		RETURNING id, kind, args, attempts, max_attempts, run_at, last_error, created_at`,
-	EnginePostgres: `WITH due AS MATERIALIZED (SELECT id FROM jobs
-			WHERE state = 'pending' AND run_at <= $3 AND (locked_until IS NULL OR locked_until < $3)
-				AND kind = ANY($5::text[])
-			ORDER BY run_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-		UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = jobs.attempts + 1
-		FROM due WHERE jobs.id = due.id
+func dueJobsSQL(engine, set string) string {
+	const due = `WHERE state = 'pending' AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)`
+	if engine == EngineSQLite {
+		return `UPDATE jobs SET ` + set + ` WHERE id IN (SELECT id FROM jobs ` + due + `
+				AND kind IN (SELECT value FROM json_each($3))
+			ORDER BY run_at, id LIMIT $2)
+		RETURNING id, kind, args, attempts, max_attempts, run_at, last_error, created_at`
+	}
+	return `WITH due AS MATERIALIZED (SELECT id FROM jobs ` + due + `
+				AND kind = ANY($3::text[])
+			ORDER BY run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+		UPDATE jobs SET ` + set + ` FROM due WHERE jobs.id = due.id
 		RETURNING jobs.id, jobs.kind, jobs.args, jobs.attempts, jobs.max_attempts, jobs.run_at,
-			jobs.last_error, jobs.created_at`,
+			jobs.last_error, jobs.created_at`
 }
+
+// claimJobsSQL is the claim: due jobs locked for worker $4 until $5, an
+// attempt counted on each.
+var claimJobsSQL = map[string]string{
+	EngineSQLite:   dueJobsSQL(EngineSQLite, `locked_by = $4, locked_until = $5, attempts = attempts + 1`),
+	EnginePostgres: dueJobsSQL(EnginePostgres, `locked_by = $4, locked_until = $5, attempts = attempts + 1`),
+}
+
+// takeJobsSQL marks due jobs done at $1 (TakeJobs).
+var takeJobsSQL = map[string]string{
+	EngineSQLite:   dueJobsSQL(EngineSQLite, takeJobsSet),
+	EnginePostgres: dueJobsSQL(EnginePostgres, takeJobsSet),
+}
+
+const takeJobsSet = `state = 'done', finished_at = $1, locked_by = NULL, locked_until = NULL`
 
 // ClaimJobs locks up to n due jobs of the given kinds for worker until
 // lockedUntil, counts an attempt on each and returns them in run order. A
@@ -91,9 +104,27 @@ func (db *DB) ClaimJobs(ctx context.Context, worker string, kinds []string, n in
 		return []*ally.Job{}, nil
 	}
 	rows, err := db.writer.QueryContext(ctx, claimJobsSQL[db.engine],
-		worker, lockedUntil.UnixMilli(), now.UnixMilli(), n, listArg(db.engine, kinds))
+		now.UnixMilli(), n, listArg(db.engine, kinds), worker, lockedUntil.UnixMilli())
+	return scanJobs(rows, err, "claim jobs")
+}
+
+// TakeJobs marks up to n due, unclaimed jobs of kind done in this
+// transaction and returns them in run order, for a handler that does
+// their work in the same transaction: several jobs' work in one commit,
+// each exactly once (rolled back, they are pending again). On PostgreSQL
+// it passes over jobs other transactions hold.
+func (t *tx) TakeJobs(ctx context.Context, kind string, n int, now time.Time) ([]*ally.Job, error) {
+	if n <= 0 {
+		return []*ally.Job{}, nil
+	}
+	rows, err := t.q.QueryContext(ctx, takeJobsSQL[t.engine], now.UnixMilli(), n, listArg(t.engine, []string{kind}))
+	return scanJobs(rows, err, "take jobs")
+}
+
+// scanJobs reads the jobs a dueJobsSQL statement returned, in run order.
+func scanJobs(rows *sql.Rows, err error, op string) ([]*ally.Job, error) {
 	if err != nil {
-		return nil, fmt.Errorf("store: claim jobs: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", op, err)
 	}
 	defer rows.Close()
 	jobs := []*ally.Job{}
@@ -102,13 +133,13 @@ func (db *DB) ClaimJobs(ctx context.Context, worker string, kinds []string, n in
 		var runAt, created sql.NullInt64
 		if err := rows.Scan(&j.ID, &j.Kind, &j.Args, &j.Attempts, &j.MaxAttempts, &runAt,
 			&j.LastError, &created); err != nil {
-			return nil, fmt.Errorf("store: claim jobs: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", op, err)
 		}
 		j.RunAt, j.CreatedAt = fromMillis(runAt), fromMillis(created)
 		jobs = append(jobs, &j)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: claim jobs: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", op, err)
 	}
 	// RETURNING gives no order.
 	slices.SortFunc(jobs, func(a, b *ally.Job) int {

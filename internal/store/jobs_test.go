@@ -150,6 +150,55 @@ func TestFinishJobInTransaction(t *testing.T) {
 	})
 }
 
+// TestTakeJobs: a transaction takes the due jobs of a kind that no runner
+// holds, oldest first, and they are done exactly when it commits.
+func TestTakeJobs(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		t0 := now()
+		old := &ally.Job{Kind: "k", RunAt: t0.Add(-2 * time.Second)}
+		held := &ally.Job{Kind: "k", RunAt: t0.Add(-3 * time.Second)}
+		young := &ally.Job{Kind: "k", RunAt: t0.Add(-time.Second)}
+		future := &ally.Job{Kind: "k", RunAt: t0.Add(time.Hour)}
+		other := &ally.Job{Kind: "a", RunAt: t0.Add(-time.Second)}
+		mustEnqueue(t, db, old, held, young, future, other)
+		if got := claim(t, db, "runner", 1, t0, t0.Add(time.Minute)); len(got) != 1 || got[0].ID != held.ID {
+			t.Fatalf("claim: %v", jobIDs(got))
+		}
+		take := func(n int, fail error) []*ally.Job {
+			var got []*ally.Job
+			err := db.Write(t.Context(), func(tx ally.Tx) error {
+				var err error
+				if got, err = tx.TakeJobs(t.Context(), "k", n, t0); err != nil {
+					return err
+				}
+				return fail
+			})
+			if !errors.Is(err, fail) {
+				t.Fatal(err)
+			}
+			return got
+		}
+		rolledBack := errors.New("roll back")
+		if got := take(10, rolledBack); len(got) != 2 {
+			t.Fatalf("took %v", jobIDs(got))
+		}
+		if s, _ := jobState(t, db, old.ID); s != "pending" {
+			t.Fatalf("taken in a rolled-back transaction: %s", s)
+		}
+		if got := take(1, nil); len(got) != 1 || got[0].ID != old.ID {
+			t.Fatalf("took %v, want the oldest unheld [%s]", jobIDs(got), old.ID)
+		}
+		if got := take(10, nil); len(got) != 1 || got[0].ID != young.ID {
+			t.Fatalf("took %v, want [%s]", jobIDs(got), young.ID)
+		}
+		for id, want := range map[string]string{old.ID: "done", young.ID: "done", held.ID: "pending", future.ID: "pending", other.ID: "pending"} {
+			if s, _ := jobState(t, db, id); s != want {
+				t.Errorf("job %s: %s, want %s", id, s, want)
+			}
+		}
+	})
+}
+
 func TestJobLifecycle(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()

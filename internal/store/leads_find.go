@@ -16,6 +16,18 @@ func (q queries) FindLeadByID(ctx context.Context, id string) (*ally.Lead, error
 	return findOne(q.queryRow(ctx, leadSelect+` WHERE l.id = $1`, id), scanLead, "find lead")
 }
 
+// FindLeadsByID returns the leads with these ids in id order, without
+// their routing explanation (like EachLead).
+func (q queries) FindLeadsByID(ctx context.Context, ids []string) ([]*ally.Lead, error) {
+	if len(ids) == 0 {
+		return []*ally.Lead{}, nil
+	}
+	var w where
+	w.add(inList(q.engine, &w, "l.id", ids))
+	ls := newLeadScanner()
+	return findAll(ctx, q, leadStreamSelect+w.clause()+" ORDER BY l.id", w.args, ls.scan, "find leads by id")
+}
+
 // FindLeads returns up to f.Limit (default 50) leads after the cursor
 // f.After in f.Sort order. Each filter and order walks one index in page
 // order (leadListQuery says which), so a page costs the same at any depth.
