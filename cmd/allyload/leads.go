@@ -94,8 +94,51 @@ func runLeads(ctx context.Context, o options) error {
 		}
 		return req, err
 	})
-	reportLeads(os.Stdout, e.engine, o, depths.rows, results, intake)
+	lag, err := awaitDelivery(ctx, e.store)
+	if err != nil {
+		return err
+	}
+	reportLeads(os.Stdout, e.engine, o, depths.rows, results, intake, lag)
 	return nil
+}
+
+// deliveryLag is how far the server's delivery of new leads was behind
+// when the intake stopped: leads not yet dispatched (their deliveries not
+// written) and deliveries not yet sent.
+type deliveryLag struct {
+	waiting int           // dispatch jobs and pending deliveries
+	drained time.Duration // until none was left
+}
+
+// awaitDelivery waits until the server has dispatched every lead and sent
+// every delivery (the load's partners take e-mail, which ally serve writes
+// to files when no SMTP server is set).
+func awaitDelivery(ctx context.Context, cfg store.Config) (deliveryLag, error) {
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		return deliveryLag{}, err
+	}
+	defer db.Close()
+	t0 := time.Now()
+	var lag deliveryLag
+	for first := true; ; first = false {
+		var n int
+		if err := db.SQLDB().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM jobs WHERE kind = $1 AND state = 'pending')
+			+ (SELECT COUNT(*) FROM deliveries WHERE status = 'pending')`, ally.JobDispatch).Scan(&n); err != nil {
+			return lag, fmt.Errorf("counting what is not delivered: %w", err)
+		}
+		if first {
+			lag.waiting = n
+		}
+		if n == 0 {
+			lag.drained = time.Since(t0)
+			return lag, nil
+		}
+		if time.Since(t0) > 2*time.Minute {
+			return lag, fmt.Errorf("%d leads and deliveries still waiting after 2 minutes", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // buildAlly returns o.ally or builds ./cmd/ally into dir.
@@ -248,7 +291,7 @@ func walkPortalLeads(ctx context.Context, client *http.Client, base string) (lea
 	return leadDepths{half: paths[len(paths)/2], last: paths[len(paths)-1], rows: rows}, nil
 }
 
-func reportLeads(w io.Writer, engine string, o options, partnerRows int, rs []result, intake result) {
+func reportLeads(w io.Writer, engine string, o options, partnerRows int, rs []result, intake result, lag deliveryLag) {
 	fmt.Fprintf(w, "\nengine %s · %d leads over %d partners (%d rows on the signed-in partner's list) · %d clients · %s per scenario\n\n",
 		engine, o.leads, o.leadPartners, partnerRows, o.concurrency, o.duration)
 	fmt.Fprintf(w, "| scenario | req/s | p50 | p99 | errors | p99 ÷ page 1 p99 |\n|---|---:|---:|---:|---:|---:|\n")
@@ -261,4 +304,6 @@ func reportLeads(w io.Writer, engine string, o options, partnerRows int, rs []re
 		fmt.Fprintf(w, "\nCSV export: %.0f rows/s across %d clients (%d rows per export)\n", export.rps()*float64(partnerRows), o.concurrency, partnerRows)
 	}
 	fmt.Fprintf(w, "\n| %s | %.0f leads/s | p50 %s | p99 %s | %d errors |\n", intake.name, intake.rps(), ms(intake.p50), ms(intake.p99), intake.errors)
+	fmt.Fprintf(w, "\nDelivery: %d leads to dispatch and e-mails to send when the intake stopped, none %s later\n",
+		lag.waiting, ms(lag.drained))
 }

@@ -13,6 +13,9 @@ var errStopped = errors.New("jobs: the runner is stopped")
 // maxErrorWait caps the wait between claims while the database fails.
 const maxErrorWait = 30 * time.Second
 
+// kickGather is how long the poll loop waits after a Kick before it claims.
+const kickGather = 20 * time.Millisecond
+
 // Start runs the poll loop in a goroutine until Stop (or until ctx ends,
 // which stops claiming but, unlike Stop, does not wait). Jobs already
 // running are not cancelled by ctx: Stop drains them.
@@ -135,6 +138,13 @@ func (r *Runner) poll(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-r.kick:
+			// Kicks come with each piece of work (an intake each):
+			// waiting a moment lets one claim take what a burst made.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(kickGather):
+			}
 		case <-time.After(wait):
 		}
 		if err != nil {
