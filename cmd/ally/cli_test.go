@@ -7,6 +7,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/app"
 )
 
 // exitCode runs the binary with env and returns its exit status, stdout and stderr.
@@ -87,6 +92,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"serve", "-h"}, 0, "Usage: ally serve", ""},
 		{[]string{"apikey", "revoke"}, 2, "", "ally: apikey revoke: wants 1 argument(s), got 0"},
 		{[]string{"user", "create", "--email", "a@b.example"}, 2, "", "ally: user create: --email, --password and --role are required"},
+		{[]string{"user", "reset-2fa"}, 2, "", "ally: user reset-2fa: --email is required"},
+		{[]string{"user", "reset-2fa", "--email", "nobody@b.example"}, 1, "", `ally: finding the user: no staff user "nobody@b.example"`},
 		{[]string{"apikey", "create", "--name", "x", "--scopes", "partners:read,everything"}, 2, "", `ally: apikey create: --scopes: unknown scope "everything"`},
 		{[]string{"version"}, 0, "ally ", ""},
 	}
@@ -156,6 +163,36 @@ func TestAPIKeyLifecycle(t *testing.T) {
 	mustCall(t, 403, "GET", p.URL+"/api/v1/tiers", readWrite, nil)
 	mustCall(t, 401, "GET", p.URL+"/api/v1/partners", doomed, nil)
 	mustCall(t, 200, "GET", p.URL+"/api/v1/tiers", admin, nil)
+}
+
+// TestUserResetTOTP: the CLI turns a staff user's two-step sign-in off,
+// for when no admin can sign in to do it.
+func TestUserResetTOTP(t *testing.T) {
+	t.Parallel()
+	b := sqliteBackend(t)
+	b.mustRun(t, "user", "create", "--email", "ann@acme.example", "--password", "correct horse battery", "--role", "owner")
+	a := app.New(openStore(t, b))
+	u, err := a.UserByEmail(t.Context(), ally.System("test"), "ann@acme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann := ally.Actor{Kind: ally.ActorStaff, ID: u.ID, Label: u.Email, Role: u.Role}
+	secret, _, err := a.BeginTOTP(t.Context(), ann)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := totp.GenerateCode(secret, time.Now())
+	if err := a.EnableTOTP(t.Context(), ann, code); err != nil {
+		t.Fatal(err)
+	}
+	out := b.mustRun(t, "user", "reset-2fa", "--email", "ANN@acme.example")
+	if !strings.Contains(out, "two-step sign-in is off for ann@acme.example") {
+		t.Fatalf("stdout %q", out)
+	}
+	in, err := a.SignInStaff(t.Context(), "ann@acme.example", "correct horse battery", app.ClientMeta{IP: "192.0.2.1"})
+	if err != nil || in.NeedTOTP {
+		t.Fatalf("sign-in after the reset: %+v %v", in, err)
+	}
 }
 
 func TestUserCreateErrors(t *testing.T) {

@@ -29,6 +29,7 @@ func commands() []*command {
 		serveCommand(),
 		migrateCommand(),
 		userCreateCommand(),
+		userResetTOTPCommand(),
 		apikeyCreateCommand(),
 		apikeyListCommand(),
 		apikeyRevokeCommand(),

@@ -42,7 +42,7 @@ func (m *Main) serve(ctx context.Context) error {
 		"database", m.db.Engine(), "version", buildVersion().Version)
 	m.log.Debug("configuration", "config", m.cfg)
 	if m.cfg.SecretKey == "" {
-		m.log.Warn("ALLY_SECRET_KEY is not set: webhook signing secrets and the SMTP password are stored unencrypted in the database")
+		m.log.Warn("ALLY_SECRET_KEY is not set: webhook signing secrets, the SMTP password and two-step sign-in keys are stored unencrypted in the database")
 	}
 	return m.startJobs(ctx)
 }

@@ -37,3 +37,32 @@ func userCreateCommand() *command {
 		},
 	}
 }
+
+func userResetTOTPCommand() *command {
+	var email string
+	return &command{
+		name:     "user reset-2fa",
+		synopsis: "--email E",
+		summary:  "turn a staff user's two-step sign-in off (lost authenticator app or ALLY_SECRET_KEY)",
+		usesDB:   true,
+		quiet:    true,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&email, "email", "", "the user's e-mail address (required)")
+		},
+		run: func(ctx context.Context, m *Main) error {
+			if email == "" {
+				return usagef("user reset-2fa: --email is required")
+			}
+			cli := ally.System("cli")
+			u, err := m.app.UserByEmail(ctx, cli, email)
+			if err != nil {
+				return cliError("finding the user", err)
+			}
+			if err := m.app.ResetTOTP(ctx, cli, u.ID); err != nil {
+				return cliError("turning two-step sign-in off", err)
+			}
+			fmt.Fprintf(m.Stdout, "two-step sign-in is off for %s; they sign in with their password and may set it up again\n", u.Email)
+			return nil
+		},
+	}
+}

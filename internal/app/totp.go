@@ -13,10 +13,16 @@ import (
 // 30 s steps, SHA-1, one step of clock skew either way.
 var totpOpts = totp.ValidateOpts{Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 
-// validTOTP checks code against secret at the app's clock (so tests can set it).
-func (a *App) validTOTP(secret, code string) bool {
+// validTOTP checks code against a user's stored secret (sealed when
+// ALLY_SECRET_KEY is set: secrets.go) at the app's clock (so tests can set
+// it). A secret the key does not open is an error, not a wrong code.
+func (a *App) validTOTP(stored, code string) (bool, error) {
+	secret, err := a.openSecret("the two-factor secret", stored)
+	if err != nil {
+		return false, err
+	}
 	ok, err := totp.ValidateCustom(code, secret, a.clock(), totpOpts)
-	return err == nil && ok
+	return err == nil && ok, nil
 }
 
 // VerifyTOTP finishes a staff sign-in that answered NeedTOTP: token is that
@@ -45,7 +51,9 @@ func (a *App) VerifyTOTP(ctx context.Context, token, code string, meta ClientMet
 	if err := a.checkLimits(ctx, limits); err != nil {
 		return SignIn{}, err
 	}
-	if !a.validTOTP(s.user.TOTPSecret, code) {
+	if ok, err := a.validTOTP(s.user.TOTPSecret, code); err != nil {
+		return SignIn{}, err
+	} else if !ok {
 		err := a.store.Write(ctx, func(tx ally.Tx) error {
 			if err := a.recordFailures(ctx, tx, limits); err != nil {
 				return err
@@ -112,7 +120,7 @@ func (a *App) BeginTOTP(ctx context.Context, actor ally.Actor) (secret, otpauthU
 			return err
 		}
 		secret, otpauthURL = key.Secret(), key.URL()
-		s.user.TOTPSecret = secret
+		s.user.TOTPSecret = a.secrets.Seal(secret)
 		if err := s.save(ctx, tx, a); err != nil {
 			return err
 		}
@@ -141,7 +149,9 @@ func (a *App) EnableTOTP(ctx context.Context, actor ally.Actor, code string) err
 		if s.user.TOTPSecret == "" {
 			return ally.Errorf(ally.ECodeConflict, "start the set-up first")
 		}
-		if !a.validTOTP(s.user.TOTPSecret, code) {
+		if ok, err := a.validTOTP(s.user.TOTPSecret, code); err != nil {
+			return err
+		} else if !ok {
 			return invalid("code", "is not the current code of your authenticator app")
 		}
 		s.user.TOTPEnabled = true
@@ -169,16 +179,39 @@ func (a *App) DisableTOTP(ctx context.Context, actor ally.Actor, password string
 		if err != nil {
 			return err
 		}
-		if !s.user.TOTPEnabled && s.user.TOTPSecret == "" {
-			return nil
-		}
-		before := s.user.TOTPEnabled
-		s.user.TOTPEnabled, s.user.TOTPSecret = false, ""
-		if err := s.save(ctx, tx, a); err != nil {
+		return a.turnOffTOTP(ctx, tx, actor, s, "auth.totp_disabled")
+	})
+}
+
+// ResetTOTP turns a staff user's two-step sign-in off for them: one who
+// lost the authenticator app, or whose stored key ALLY_SECRET_KEY no
+// longer opens. They sign in with the password alone until they set it up
+// again. Admins, and the CLI for when no admin can sign in.
+func (a *App) ResetTOTP(ctx context.Context, actor ally.Actor, userID string) error {
+	if err := requireAdmin(actor, "may turn off two-step sign-in for others"); err != nil {
+		return err
+	}
+	return a.store.Write(ctx, func(tx ally.Tx) error {
+		s, err := a.staffTarget(ctx, tx, actor, userID)
+		if err != nil {
 			return err
 		}
-		c := changes{}
-		c.add("totpEnabled", before, false)
-		return s.record(ctx, tx, a, actor, "auth.totp_disabled", c)
+		return a.turnOffTOTP(ctx, tx, actor, s, "auth.totp_reset")
 	})
+}
+
+// turnOffTOTP clears s's two-factor secret and records action, unless
+// there is nothing to clear.
+func (a *App) turnOffTOTP(ctx context.Context, tx ally.Tx, actor ally.Actor, s *subject, action string) error {
+	if !s.user.TOTPEnabled && s.user.TOTPSecret == "" {
+		return nil
+	}
+	before := s.user.TOTPEnabled
+	s.user.TOTPEnabled, s.user.TOTPSecret = false, ""
+	if err := s.save(ctx, tx, a); err != nil {
+		return err
+	}
+	c := changes{}
+	c.add("totpEnabled", before, false)
+	return s.record(ctx, tx, a, actor, action, c)
 }

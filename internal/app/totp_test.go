@@ -8,6 +8,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/allyprm/ally/internal/ally"
+	"github.com/allyprm/ally/internal/app"
 )
 
 func TestTOTP(t *testing.T) {
@@ -85,4 +86,37 @@ func TestTOTP(t *testing.T) {
 			e.wantAudit(action, 1)
 		}
 	})
+}
+
+// TestTOTPSecretSealed: with ALLY_SECRET_KEY set, a staff user's two-factor
+// secret is stored encrypted and still checks codes; a node with another
+// key refuses the sign-in with an error naming the key, not "wrong code".
+func TestTOTPSecretSealed(t *testing.T) {
+	eachAuth(t, func(t *testing.T, e *authEnv) {
+		me := e.staff("two@vendor.example", ally.RoleAdmin)
+		secret, _, err := e.app.BeginTOTP(e.ctx, me)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored string
+		if err := e.db.SQLDB().QueryRowContext(e.ctx, `SELECT totp_secret FROM users WHERE id = $1`, me.ID).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		wantSealed(t, "the two-factor secret", stored, secret)
+		code, _ := totp.GenerateCode(secret, e.clock.Now())
+		if err := e.app.EnableTOTP(e.ctx, me, code); err != nil {
+			t.Fatal(err)
+		}
+		pending, err := e.app.SignInStaff(e.ctx, "two@vendor.example", goodPassword, meta("192.0.2.1"))
+		if err != nil || !pending.NeedTOTP {
+			t.Fatalf("password step: %+v %v", pending, err)
+		}
+		other := app.New(e.db, app.WithClock(e.clock.Now), withKey(t, otherSecretKey))
+		if _, err := other.VerifyTOTP(e.ctx, pending.Token, code, meta("192.0.2.1")); err == nil || !strings.Contains(err.Error(), "ALLY_SECRET_KEY") {
+			t.Fatalf("another key: %v", err)
+		}
+		if full, err := e.app.VerifyTOTP(e.ctx, pending.Token, code, meta("192.0.2.1")); err != nil || full.Token == "" {
+			t.Fatalf("code step: %+v %v", full, err)
+		}
+	}, withKey(t, secretKey))
 }

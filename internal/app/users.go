@@ -18,6 +18,18 @@ func (a *App) User(ctx context.Context, actor ally.Actor, id string) (*ally.User
 	return u, err
 }
 
+// UserByEmail returns the staff user with this e-mail address.
+func (a *App) UserByEmail(ctx context.Context, actor ally.Actor, email string) (*ally.User, error) {
+	if err := require(actor, ally.ScopeUsersRead); err != nil {
+		return nil, err
+	}
+	u, err := a.store.FindUserByEmail(ctx, ally.NormalizeEmail(email))
+	if ally.IsNotFound(err) {
+		return nil, ally.Errorf(ally.ECodeNotFound, "no staff user %q", email)
+	}
+	return u, err
+}
+
 // Users lists the staff users by e-mail.
 func (a *App) Users(ctx context.Context, actor ally.Actor) ([]*ally.User, error) {
 	if err := require(actor, ally.ScopeUsersRead); err != nil {

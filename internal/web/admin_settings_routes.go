@@ -41,6 +41,7 @@ func (s *server) adminSettingsRoutes(mux router) {
 	mux.HandleFunc("POST /admin/settings/users/{id}/disable", s.settings(s.userDisable))
 	mux.HandleFunc("POST /admin/settings/users/{id}/enable", s.settings(s.userEnable))
 	mux.HandleFunc("POST /admin/settings/users/{id}/password", s.settings(s.userPassword))
+	mux.HandleFunc("POST /admin/settings/users/{id}/totp/reset", s.settings(s.userResetTOTP))
 	mux.HandleFunc("POST /admin/settings/users/{id}/grants", s.settings(s.userGrant))
 	mux.HandleFunc("POST /admin/settings/users/{id}/grants/{partner}/revoke", s.settings(s.userRevoke))
 

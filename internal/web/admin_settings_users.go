@@ -158,6 +158,17 @@ func (s *server) setUserDisabled(w http.ResponseWriter, r *http.Request, disable
 	redirect(w, r, "/admin/settings/users/"+id, "saved")
 }
 
+// userResetTOTP turns a user's two-step sign-in off for them (a lost
+// authenticator app).
+func (s *server) userResetTOTP(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := s.app.ResetTOTP(r.Context(), actor(r), id); err != nil {
+		s.formFailed(w, r, err, func(status int, e formErrs) { s.renderUser(w, r, status, nil, "status", e) })
+		return
+	}
+	redirect(w, r, "/admin/settings/users/"+id, "totpoff")
+}
+
 // userPassword sets a user's password for them (one who forgot it and has
 // no working e-mail); it ends their sessions.
 func (s *server) userPassword(w http.ResponseWriter, r *http.Request) {

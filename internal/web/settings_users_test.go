@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"github.com/allyprm/ally/internal/ally"
 )
@@ -70,6 +73,42 @@ func TestSettingsUsers(t *testing.T) {
 		wantRedirect(t, b.post(userPath+"/password", url.Values{"password": {"a brand new password"}}), userPath+"?ok=password")
 		if _, err := e.app.SignInStaff(e.ctx, "ana@vendor.example", "a brand new password", appMeta()); err != nil {
 			t.Fatalf("the new password does not work: %v", err)
+		}
+	})
+}
+
+// TestSettingsUserResetTOTP: an admin turns off the two-step sign-in of a
+// user who lost their authenticator app; the user then signs in with the
+// password alone. A manager cannot, and the change is audited.
+func TestSettingsUserResetTOTP(t *testing.T) {
+	eachSettings(t, func(t *testing.T, e *uiEnv) {
+		admin := e.user("admin@vendor.example", ally.RoleAdmin)
+		ana := e.user("ana@vendor.example", ally.RoleManager)
+		secret, _, err := e.app.BeginTOTP(e.ctx, ana)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, _ := totp.GenerateCode(secret, time.Now())
+		if err := e.app.EnableTOTP(e.ctx, ana, code); err != nil {
+			t.Fatal(err)
+		}
+		userPath := "/admin/settings/users/" + ana.ID
+		e.user("max@vendor.example", ally.RoleManager)
+		wantText(t, e.signInStepwise("max@vendor.example").post(userPath+"/totp/reset", nil), http.StatusForbidden, "only admins")
+
+		b := e.signInStepwise("admin@vendor.example")
+		wantText(t, b.get(userPath), http.StatusOK, "Turn two-step sign-in off")
+		wantRedirect(t, b.post(userPath+"/totp/reset", nil), userPath+"?ok=totpoff")
+		pg := b.get(userPath + "?ok=totpoff")
+		wantText(t, pg, http.StatusOK, "Two-step sign-in is off.")
+		wantNoText(t, pg, "Turn two-step sign-in off")
+		in, err := e.app.SignInStaff(e.ctx, "ana@vendor.example", uiPassword, appMeta())
+		if err != nil || in.NeedTOTP {
+			t.Fatalf("sign-in after the reset: %+v %v", in, err)
+		}
+		ev, err := e.app.AuditEvents(e.ctx, admin, ally.AuditFilter{Action: "auth.totp_reset"})
+		if err != nil || len(ev.Items) != 1 || ev.Items[0].TargetID != ana.ID {
+			t.Fatalf("audit: %+v %v", ev.Items, err)
 		}
 	})
 }
