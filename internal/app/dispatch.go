@@ -18,7 +18,10 @@ import (
 // (on SQLite a commit costs what it writes; this is what brings intake to
 // 0.4 of a bare insert: docs/benchmarks.md). The job marks itself done in
 // the transaction that writes the deliveries, so a second run (the runner
-// died before recording the first) writes nothing twice.
+// died before recording the first) writes nothing twice, and it takes the
+// dispatch jobs waiting with it, so a stream of intakes is dispatched a
+// batch a commit. A lead and a dispatch together cost about what the
+// intake did when it wrote everything itself.
 
 // dispatchArgs are a dispatch job's arguments: the new lead, the partner it
 // went to at intake, and when and by whom it came in.
