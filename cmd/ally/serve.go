@@ -44,5 +44,8 @@ func (m *Main) serve(ctx context.Context) error {
 	if m.cfg.SecretKey == "" {
 		m.log.Warn("ALLY_SECRET_KEY is not set: webhook signing secrets, the SMTP password and two-step sign-in keys are stored unencrypted in the database")
 	}
+	if err := m.app.CheckSecretKey(ctx); err != nil {
+		m.log.Error("the secrets stored in the database cannot be read: deliveries, e-mail and two-step sign-ins that need them fail until this node has the key they were encrypted with", "err", err)
+	}
 	return m.startJobs(ctx)
 }

@@ -55,6 +55,10 @@ type Reader interface {
 
 	// FindSettings returns the stored settings, or zero Settings when none were saved.
 	FindSettings(ctx context.Context) (*Settings, error)
+	// FindSealedSecrets returns a stored secret that begins with prefix
+	// (an encrypted one) from each table that keeps secrets, at most one
+	// each: webhook and subscription signing secrets, two-step sign-in keys.
+	FindSealedSecrets(ctx context.Context, prefix string) ([]string, error)
 
 	FindActivities(ctx context.Context, f ActivityFilter) ([]*Activity, error)
 	FindNotifications(ctx context.Context, recipientKind ActorKind, recipientID string, limit int) ([]*Notification, error)

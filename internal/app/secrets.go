@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -21,6 +22,28 @@ import (
 // (rotating, deleting) goes ahead without the old one, so an operator who
 // lost the key can replace the secrets, and one who set the wrong key on a
 // node loses nothing by a save there.
+
+// CheckSecretKey tries the node's ALLY_SECRET_KEY on the secrets stored
+// in the database (the SMTP password and one encrypted value of each kind)
+// and returns the first error: nil when it opens them all, or nothing is
+// encrypted. ally serve says so at start, so a node with the wrong key is
+// noticed before its deliveries and sign-ins fail.
+func (a *App) CheckSecretKey(ctx context.Context) error {
+	set, err := a.store.FindSettings(ctx)
+	if err != nil {
+		return err
+	}
+	stored, err := a.store.FindSealedSecrets(ctx, secretbox.Prefix)
+	if err != nil {
+		return err
+	}
+	for _, s := range append(stored, set.SMTP.Password) {
+		if _, err := a.secrets.Open(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // openSecret returns the secret of a stored value; what names it in the error.
 func (a *App) openSecret(what, stored string) (string, error) {

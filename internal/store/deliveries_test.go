@@ -188,6 +188,28 @@ func TestFindDeliveries(t *testing.T) {
 	})
 }
 
+// TestFindSealedSecrets: one value with the prefix from each table that
+// keeps secrets; plain ones are not returned.
+func TestFindSealedSecrets(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		if got, err := db.FindSealedSecrets(ctx, "enc:v1:"); err != nil || len(got) != 0 {
+			t.Fatalf("empty database: %q %v", got, err)
+		}
+		plain, sealed := newPartner("Plain"), newPartner("Sealed")
+		mustPartners(t, db, plain, sealed)
+		for p, secret := range map[*ally.Partner]string{plain: "whsec_plain", sealed: "enc:v1:webhook"} {
+			mustWrite(t, db, func(tx ally.Tx) error {
+				return tx.SaveDeliverySettings(ctx, &ally.DeliverySettings{PartnerID: p.ID, WebhookSecret: secret, UpdatedAt: now()})
+			})
+		}
+		got, err := db.FindSealedSecrets(ctx, "enc:v1:")
+		if err != nil || len(got) != 1 || got[0] != "enc:v1:webhook" {
+			t.Fatalf("got %q %v", got, err)
+		}
+	})
+}
+
 func TestDeliverySettings(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := t.Context()

@@ -43,3 +43,25 @@ func (t *tx) SaveSettings(ctx context.Context, s *ally.Settings) error {
 	}
 	return nil
 }
+
+// sealedSecretsSQL takes one value beginning with $1 from each column that
+// keeps a secret. Each scan stops at its first match; a table without one
+// is read through, once, at start.
+var sealedSecretsSQL = `SELECT v FROM (SELECT webhook_secret AS v FROM delivery_settings WHERE substr(webhook_secret, 1, length(CAST($1 AS TEXT))) = $1 LIMIT 1) d
+	UNION ALL SELECT v FROM (SELECT secret AS v FROM subscriptions WHERE substr(secret, 1, length(CAST($1 AS TEXT))) = $1 LIMIT 1) s
+	UNION ALL SELECT v FROM (SELECT totp_secret AS v FROM users WHERE substr(totp_secret, 1, length(CAST($1 AS TEXT))) = $1 LIMIT 1) u`
+
+// FindSealedSecrets returns up to one secret beginning with prefix from
+// each table that keeps secrets, for a check at start that the node's key
+// opens them.
+func (q queries) FindSealedSecrets(ctx context.Context, prefix string) ([]string, error) {
+	vs, err := findAll(ctx, q, sealedSecretsSQL, []any{prefix}, func(s scanner) (*string, error) {
+		var v string
+		return &v, s.Scan(&v)
+	}, "find sealed secrets")
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = *v
+	}
+	return out, err
+}
