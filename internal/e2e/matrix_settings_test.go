@@ -36,6 +36,7 @@ var mxSettingsRoutes = []mxRoute{
 	{"POST /admin/settings/users/{id}/disable", "/admin/settings/users/{U}/disable", "", mxAdmins, mxNewUser},
 	{"POST /admin/settings/users/{id}/enable", "/admin/settings/users/{U}/enable", "", mxAdmins, mxDisabledUser},
 	{"POST /admin/settings/users/{id}/password", "/admin/settings/users/{U}/password", "password=a+long+password+{N}", mxAdmins, mxNewUser},
+	{"POST /admin/settings/users/{id}/totp/reset", "/admin/settings/users/{U}/totp/reset", "", mxAdmins, mxNewUser},
 	{"POST /admin/settings/users/{id}/grants", "/admin/settings/users/{U}/grants", "partner={P}", mxAdmins, mxNewUser},
 	{"POST /admin/settings/users/{id}/grants/{partner}/revoke", "/admin/settings/users/{U}/grants/{P}/revoke", "", mxAdmins, mxUserGranted},
 
