@@ -181,7 +181,10 @@ func TestUserResetTOTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _ := totp.GenerateCode(secret, time.Now())
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := a.EnableTOTP(t.Context(), ann, code); err != nil {
 		t.Fatal(err)
 	}

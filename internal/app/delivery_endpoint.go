@@ -32,11 +32,10 @@ func (a *App) endpoint(ctx context.Context, d *ally.Delivery) (endpoint, error) 
 		case !s.Enabled:
 			return endpoint{off: withReason(endpointOff, s.OffReason)}, nil
 		}
-		secret, err := a.openSecret(subscriptionSecretOf(s.ID), s.Secret)
-		if err != nil {
+		if s, err = a.openSubscription(s, nil); err != nil {
 			return endpoint{}, err
 		}
-		return endpoint{url: s.URL, secret: secret, sub: s}, nil
+		return endpoint{url: s.URL, secret: s.Secret, sub: s}, nil
 	}
 	set, err := a.store.FindDeliverySettings(ctx, d.PartnerID)
 	if err != nil {

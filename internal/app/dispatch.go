@@ -40,9 +40,9 @@ type dispatchActor struct {
 
 // dispatchLead enqueues a new lead's dispatch job in tx when anyone is to
 // be told: its partner, or a subscription to lead.created. subs are the
-// subscriptions the intake read.
+// subscriptions the intake read (none when it assigned the lead directly).
 func (a *App) dispatchLead(ctx context.Context, tx ally.Tx, actor ally.Actor, l *ally.Lead, subs []*ally.Subscription) (bool, error) {
-	if l.PartnerID == "" && !a.outboxOf(subs).wanted(ally.EventLeadCreated) {
+	if l.PartnerID == "" && !anyWants(subs, ally.EventLeadCreated) {
 		return false, nil
 	}
 	b, err := json.Marshal(dispatchArgs{LeadID: l.ID, PartnerID: l.PartnerID, At: l.ReceivedAt,
@@ -51,7 +51,7 @@ func (a *App) dispatchLead(ctx context.Context, tx ally.Tx, actor ally.Actor, l 
 		return false, err
 	}
 	job := &ally.Job{Kind: ally.JobDispatch, Args: b, MaxAttempts: deliveryMaxAttempts, RunAt: l.ReceivedAt}
-	return true, tx.EnqueueMany(ctx, []*ally.Job{job}) // held with the intake's other writes
+	return true, tx.Enqueue(ctx, job)
 }
 
 // errDispatched says an earlier run of a dispatch job did its work.
@@ -153,8 +153,9 @@ func (a *App) dispatch(ctx context.Context, tx ally.Tx, batch []dispatchArgs) er
 }
 
 // ServeJobs registers the app's job handlers (deliveries, their dispatch,
-// imports) on r and has the app wake r when it enqueues work that should
-// run at once.
+// imports) on r and has the app wake r after a new lead's dispatch is
+// queued, and after a dispatch queued first attempts: the path from
+// intake to a partner's endpoint. Other work waits for r's next poll.
 func (a *App) ServeJobs(r *jobs.Runner) {
 	r.Handle(ally.JobDeliver, a.HandleDelivery)
 	r.Handle(ally.JobDispatch, a.HandleDispatch)

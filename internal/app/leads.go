@@ -41,17 +41,17 @@ func (a *App) CreateLead(ctx context.Context, actor ally.Actor, in ally.LeadInpu
 		if err != nil {
 			return err
 		}
+		// A routed lead may end up unassigned, and then only a
+		// subscription to lead.created calls for a dispatch: routing reads
+		// (and locks) the rules and the subscriptions in one round trip on
+		// PostgreSQL. A lead assigned directly is always dispatched.
 		var subs []*ally.Subscription
 		if in.PartnerID == "" {
-			// Routing reads (and locks) the rules, the dispatch the
-			// subscriptions: on PostgreSQL one round trip for both.
 			var rules []*ally.RoutingRule
 			if rules, subs, err = tx.LockRoutingSetup(ctx); err != nil {
 				return err
 			}
 			rt.setRules(rules)
-		} else if subs, err = tx.FindSubscriptions(ctx); err != nil {
-			return err
 		}
 		l = ally.NewLead(&in, a.clock())
 		if in.PartnerID != "" {
@@ -98,8 +98,7 @@ func (a *App) afterAssign(ctx context.Context, tx ally.Tx, actor ally.Actor, ob 
 	}
 	e := a.entry(actor, l.PartnerID, ally.ActivitySystem, "New lead: "+leadLabel(l))
 	e.At = ob.now // a dispatch job's outbox is dated at intake
-	ob.note(e)
-	return nil
+	return tx.CreateActivity(ctx, e)
 }
 
 // leadLabel names a lead on a timeline: "Ada Lovelace (Acme)".

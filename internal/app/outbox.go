@@ -12,10 +12,9 @@ import (
 
 // outbox collects the deliveries (and their jobs) one transaction makes:
 // a partner's webhook and e-mail deliveries for an assigned lead, and the
-// vendor's subscribed events, with the timeline entries that go with
-// them. flush writes them in batches, in the same transaction as the
-// change, so they exist exactly when the change does (a single intake
-// leaves that to its dispatch job: dispatch.go).
+// vendor's subscribed events. flush writes them in batches, in the same
+// transaction as the change, so they exist exactly when the change does
+// (a single intake leaves that to its dispatch job: dispatch.go).
 // One outbox serves a single intake and a whole import batch alike; it
 // reads the subscriptions once and each partner's settings once
 // (readSettings: a batch's partners in one query).
@@ -25,7 +24,6 @@ type outbox struct {
 	settings   map[string]*ally.DeliverySettings // by partner id, read once each
 	deliveries []*ally.Delivery
 	jobs       []*ally.Job
-	entries    []*ally.Activity
 }
 
 // deliveryMaxAttempts is far more than the attempts that fit in the
@@ -155,31 +153,27 @@ func (o *outbox) event(event, leadID string, data any) error {
 	return nil
 }
 
-// note queues a timeline entry.
-func (o *outbox) note(e *ally.Activity) { o.entries = append(o.entries, e) }
-
-// flush writes the collected entries, deliveries and jobs in tx.
+// flush writes the collected deliveries and jobs in tx.
 func (o *outbox) flush(ctx context.Context, tx ally.Tx) error {
-	for _, e := range o.entries {
-		if err := tx.CreateActivity(ctx, e); err != nil {
-			return err
-		}
+	if len(o.deliveries) == 0 {
+		return nil
 	}
-	if len(o.deliveries) > 0 {
-		if err := tx.CreateDeliveries(ctx, o.deliveries); err != nil {
-			return err
-		}
-		if err := tx.EnqueueMany(ctx, o.jobs); err != nil {
-			return err
-		}
+	if err := tx.CreateDeliveries(ctx, o.deliveries); err != nil {
+		return err
 	}
-	o.deliveries, o.jobs, o.entries = nil, nil, nil
+	if err := tx.EnqueueMany(ctx, o.jobs); err != nil {
+		return err
+	}
+	o.deliveries, o.jobs = nil, nil
 	return nil
 }
 
-func (o *outbox) wanted(event string) bool {
-	for _, s := range o.subs {
-		if s.Wants(event) {
+func (o *outbox) wanted(event string) bool { return anyWants(o.subs, event) }
+
+// anyWants reports whether an enabled subscription among subs wants event.
+func anyWants(subs []*ally.Subscription, event string) bool {
+	for _, s := range subs {
+		if s.Enabled && s.Wants(event) {
 			return true
 		}
 	}

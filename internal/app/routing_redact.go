@@ -109,28 +109,25 @@ func redactRouting(d *ally.RoutingDecision, visible map[string]bool) *ally.Routi
 	// Every partner named, hidden ones to be replaced and visible ones to
 	// be kept as they are (so "Acme" hidden leaves "Acme Two" whole).
 	names := map[string]bool{} // name or id -> hidden
-	name := func(s string, hidden bool) {
-		if s != "" {
-			names[s] = names[s] || hidden // a name both hidden and shown goes
+	// note records a partner's id and name and says whether it is hidden.
+	note := func(id, name string) bool {
+		hidden := !visible[id]
+		for _, s := range []string{id, name} {
+			if s != "" {
+				names[s] = names[s] || hidden // a name both hidden and shown goes
+			}
 		}
+		return hidden
 	}
 	for _, c := range d.Candidates {
-		hidden := !visible[c.PartnerID]
-		name(c.PartnerID, hidden)
-		name(c.PartnerName, hidden)
-		if hidden {
+		if note(c.PartnerID, c.PartnerName) {
 			out.Hidden++
 			continue
 		}
 		out.Candidates = append(out.Candidates, c)
 	}
-	if d.PartnerID != "" {
-		hidden := !visible[d.PartnerID]
-		name(d.PartnerID, hidden)
-		name(d.PartnerName, hidden)
-		if hidden {
-			out.PartnerID, out.PartnerName = "", hiddenPartner
-		}
+	if d.PartnerID != "" && note(d.PartnerID, d.PartnerName) {
+		out.PartnerID, out.PartnerName = "", hiddenPartner
 	}
 	scrub := scrubber(names)
 	out.Reason, out.RuleName = scrub(d.Reason), scrub(d.RuleName)

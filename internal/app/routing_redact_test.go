@@ -171,16 +171,15 @@ func TestRoutingShownToManager(t *testing.T) {
 			ctx, sys := context.Background(), ally.System("test")
 			st := &visibleReads{Store: storetest.Open(t, engine)}
 			a := New(st, WithClock(func() time.Time { return time.Date(2026, 5, 14, 9, 30, 0, 0, time.UTC) }))
-			u, err := a.CreateUser(ctx, sys, ally.NewUser{Email: "ana@vendor.example", Role: ally.RoleManager, Password: "long enough password"})
-			if err != nil {
-				t.Fatal(err)
+			staff := func(email string, role ally.Role) ally.Actor {
+				t.Helper()
+				u, err := a.CreateUser(ctx, sys, ally.NewUser{Email: email, Role: role, Password: "long enough password"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return ally.Actor{Kind: ally.ActorStaff, ID: u.ID, Label: u.Email, Role: u.Role}
 			}
-			ana := ally.Actor{Kind: ally.ActorStaff, ID: u.ID, Label: u.Email, Role: u.Role}
-			vu, err := a.CreateUser(ctx, sys, ally.NewUser{Email: "vic@vendor.example", Role: ally.RoleViewer, Password: "long enough password"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			vic := ally.Actor{Kind: ally.ActorStaff, ID: vu.ID, Label: vu.Email, Role: vu.Role}
+			ana, vic := staff("ana@vendor.example", ally.RoleManager), staff("vic@vendor.example", ally.RoleViewer)
 			partner := func(name, owner string) *ally.Partner {
 				t.Helper()
 				f := ally.PartnerFields{Name: &name, Status: new(ally.StatusActive)}
@@ -194,8 +193,8 @@ func TestRoutingShownToManager(t *testing.T) {
 				return p
 			}
 			acme, zeta := partner("Acme", ""), partner("Zeta Corp", "") // hers: neither
-			two, mine := partner("Acme Two", u.ID), partner("Mine Co", u.ID)
-			if err := a.Grant(ctx, sys, vu.ID, two.ID); err != nil {
+			two, mine := partner("Acme Two", ana.ID), partner("Mine Co", ana.ID)
+			if err := a.Grant(ctx, sys, vic.ID, two.ID); err != nil {
 				t.Fatal(err)
 			}
 			rule := func(f ally.RoutingRuleFields) {

@@ -103,7 +103,10 @@ func TestTOTPSecretSealed(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantSealed(t, "the two-factor secret", stored, secret)
-		code, _ := totp.GenerateCode(secret, e.clock.Now())
+		code, err := totp.GenerateCode(secret, e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := e.app.EnableTOTP(e.ctx, me, code); err != nil {
 			t.Fatal(err)
 		}

@@ -23,7 +23,7 @@ func (a *App) UserByEmail(ctx context.Context, actor ally.Actor, email string) (
 	if err := require(actor, ally.ScopeUsersRead); err != nil {
 		return nil, err
 	}
-	u, err := a.store.FindUserByEmail(ctx, ally.NormalizeEmail(email))
+	u, err := a.store.FindUserByEmail(ctx, email)
 	if ally.IsNotFound(err) {
 		return nil, ally.Errorf(ally.ECodeNotFound, "no staff user %q", email)
 	}

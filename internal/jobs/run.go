@@ -106,8 +106,8 @@ func (r *Runner) run(parent context.Context, job *ally.Job) error {
 func (r *Runner) call(parent context.Context, job *ally.Job) (err error) {
 	h := r.handler(job.Kind)
 	if h == nil {
-		// Retried rather than failed: a node with the handler (a newer
-		// version, during a rolling deploy) may take it later.
+		// Claims ask only for kinds with a handler (Handle with a nil one
+		// aside): retried rather than failed, like any mistake of ours.
 		return fmt.Errorf("no handler for kind %s", job.Kind)
 	}
 	ctx, cancel := context.WithTimeout(parent, r.opts.Timeout)

@@ -131,21 +131,41 @@ func findOne[T any](row *sql.Row, scan func(scanner) (*T, error), op string) (*T
 
 // findAll scans every row of a query; an empty result is an empty slice.
 func findAll[T any](ctx context.Context, q queries, query string, args []any, scan func(scanner) (*T, error), op string) ([]*T, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", op, err)
-	}
-	defer rows.Close()
 	out := []*T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: %s: %w", op, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: %s: %w", op, err)
+	if err := eachRow(ctx, q, query, args, collect(&out, scan), op); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// findStrings reads a query's one text column.
+func findStrings(ctx context.Context, q queries, query string, args []any, op string) ([]string, error) {
+	out := []string{}
+	err := eachRow(ctx, q, query, args, func(s scanner) error {
+		var v string
+		if err := s.Scan(&v); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	}, op)
+	return out, err
+}
+
+// eachRow calls each on every row of a query, in order.
+func eachRow(ctx context.Context, q queries, query string, args []any, each func(scanner) error, op string) error {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return fmt.Errorf("store: %s: %w", op, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: %s: %w", op, err)
+	}
+	return nil
 }

@@ -164,7 +164,8 @@ func (db *DB) write(ctx context.Context, fn func(ally.Tx) error) error {
 }
 
 // writePipelined is write on PostgreSQL: one connection, its statements
-// through a pipeline (BEGIN with the first, COMMIT with the last writes).
+// through a pipeline (BEGIN with the first held write or batched read,
+// COMMIT with the last writes).
 func (db *DB) writePipelined(ctx context.Context, fn func(ally.Tx) error) error {
 	conn, err := db.writer.Conn(ctx)
 	if err != nil {
@@ -268,16 +269,5 @@ func pageLimit(n int) int {
 // execOne runs a DELETE (or UPDATE) meant to change one row; none is
 // ally.ErrNotFound.
 func execOne(ctx context.Context, q querier, op, query string, args ...any) error {
-	res, err := q.ExecContext(ctx, query, args...)
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", op, err)
-	}
-	if n == 0 {
-		return ally.ErrNotFound
-	}
-	return nil
+	return exec(ctx, q, oneRow(op, query, args))
 }

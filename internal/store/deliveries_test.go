@@ -207,6 +207,19 @@ func TestFindSealedSecrets(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0] != "enc:v1:webhook" {
 			t.Fatalf("got %q %v", got, err)
 		}
+		mustWrite(t, db, func(tx ally.Tx) error {
+			if err := tx.CreateSubscription(ctx, &ally.Subscription{ID: ally.NewID(ally.PrefixSubscription), URL: "https://crm.example/hook",
+				Secret: "enc:v1:subscription", Events: []string{ally.EventLeadCreated}, CreatedAt: now(), UpdatedAt: now()}); err != nil {
+				return err
+			}
+			return tx.CreateUser(ctx, &ally.User{ID: ally.NewID(ally.PrefixUser), Email: "two@vendor.example", Role: ally.RoleViewer,
+				TOTPSecret: "enc:v1:totp", CreatedAt: now(), UpdatedAt: now()})
+		})
+		got, err = db.FindSealedSecrets(ctx, "enc:v1:")
+		slices.Sort(got)
+		if err != nil || !slices.Equal(got, []string{"enc:v1:subscription", "enc:v1:totp", "enc:v1:webhook"}) {
+			t.Fatalf("got %q %v, want one of each table", got, err)
+		}
 	})
 }
 

@@ -23,32 +23,10 @@ const DefaultMaxAttempts = 10
 
 // Enqueue inserts j as pending. It fills in what is unset, in j: the id,
 // RunAt and CreatedAt (now), MaxAttempts (DefaultMaxAttempts). Workers see
-// the job only once this transaction commits.
+// the job only once this transaction commits. Like every write nothing
+// reads, it goes out with the transaction's next statement (tx.later).
 func (t *tx) Enqueue(ctx context.Context, j *ally.Job) error {
-	if j.Kind == "" {
-		return fmt.Errorf("store: enqueue: job without a kind")
-	}
-	now := time.Now().UTC().Truncate(time.Millisecond)
-	if j.ID == "" {
-		j.ID = ally.NewID(ally.PrefixJob)
-	}
-	if j.RunAt.IsZero() {
-		j.RunAt = now
-	}
-	if j.CreatedAt.IsZero() {
-		j.CreatedAt = now
-	}
-	if j.MaxAttempts <= 0 {
-		j.MaxAttempts = DefaultMaxAttempts
-	}
-	_, err := t.q.ExecContext(ctx, `INSERT INTO jobs (id, kind, args, state, attempts,
-		max_attempts, run_at, last_error, created_at)
-		VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8)`,
-		j.ID, j.Kind, j.Args, j.Attempts, j.MaxAttempts, millis(j.RunAt), j.LastError, millis(j.CreatedAt))
-	if err != nil {
-		return wrapUnlessDomain("enqueue", constraintError(err, nil))
-	}
-	return nil
+	return t.EnqueueMany(ctx, []*ally.Job{j})
 }
 
 // dueJobsSQL updates, with set, up to $2 pending jobs of the kinds $3 that
@@ -64,7 +42,11 @@ func (t *tx) Enqueue(ctx context.Context, j *ally.Job) error {
 //
 // SQLite: the one writer connection serializes claims, so the UPDATE alone
 // is atomic.
-func dueJobsSQL(engine, set string) string {
+func dueJobsSQL(set string) map[string]string {
+	return map[string]string{EngineSQLite: dueJobsOf(EngineSQLite, set), EnginePostgres: dueJobsOf(EnginePostgres, set)}
+}
+
+func dueJobsOf(engine, set string) string {
 	const due = `WHERE state = 'pending' AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)`
 	if engine == EngineSQLite {
 		return `UPDATE jobs SET ` + set + ` WHERE id IN (SELECT id FROM jobs ` + due + `
@@ -82,18 +64,15 @@ func dueJobsSQL(engine, set string) string {
 
 // claimJobsSQL is the claim: due jobs locked for worker $4 until $5, an
 // attempt counted on each.
-var claimJobsSQL = map[string]string{
-	EngineSQLite:   dueJobsSQL(EngineSQLite, `locked_by = $4, locked_until = $5, attempts = attempts + 1`),
-	EnginePostgres: dueJobsSQL(EnginePostgres, `locked_by = $4, locked_until = $5, attempts = attempts + 1`),
-}
+var claimJobsSQL = dueJobsSQL(`locked_by = $4, locked_until = $5, attempts = attempts + 1`)
 
 // takeJobsSQL marks due jobs done at $1 (TakeJobs).
-var takeJobsSQL = map[string]string{
-	EngineSQLite:   dueJobsSQL(EngineSQLite, takeJobsSet),
-	EnginePostgres: dueJobsSQL(EnginePostgres, takeJobsSet),
-}
+var takeJobsSQL = dueJobsSQL(jobDone("$1"))
 
-const takeJobsSet = `state = 'done', finished_at = $1, locked_by = NULL, locked_until = NULL`
+// jobDone is the SET of a job done at the parameter at, its lock released.
+func jobDone(at string) string {
+	return `state = 'done', finished_at = ` + at + `, locked_by = NULL, locked_until = NULL`
+}
 
 // ClaimJobs locks up to n due jobs of the given kinds for worker until
 // lockedUntil, counts an attempt on each and returns them in run order. A
@@ -151,8 +130,7 @@ func scanJobs(rows *sql.Rows, err error, op string) ([]*ally.Job, error) {
 // CompleteJob marks the job done at at and releases its lock; an unknown id
 // is ally.ErrNotFound.
 func (db *DB) CompleteJob(ctx context.Context, id string, at time.Time) error {
-	return execOne(ctx, db.writer, "complete job", `UPDATE jobs SET state = 'done',
-		finished_at = $2, locked_by = NULL, locked_until = NULL WHERE id = $1`, id, at.UnixMilli())
+	return execOne(ctx, db.writer, "complete job", `UPDATE jobs SET `+jobDone("$2")+` WHERE id = $1`, id, at.UnixMilli())
 }
 
 // FinishJob marks the pending job id done in this transaction; a job that
@@ -160,8 +138,7 @@ func (db *DB) CompleteJob(ctx context.Context, id string, at time.Time) error {
 // ally.ErrNotFound. It runs at once, not held (tx.later), so the caller
 // knows before it writes anything else.
 func (t *tx) FinishJob(ctx context.Context, id string, at time.Time) error {
-	return execOne(ctx, t.q, "finish job", `UPDATE jobs SET state = 'done',
-		finished_at = $2, locked_by = NULL, locked_until = NULL WHERE id = $1 AND state = 'pending'`, id, at.UnixMilli())
+	return execOne(ctx, t.q, "finish job", `UPDATE jobs SET `+jobDone("$2")+` WHERE id = $1 AND state = 'pending'`, id, at.UnixMilli())
 }
 
 // RetryJob records lastError and releases the job to run again at runAt or,

@@ -97,13 +97,12 @@ func (t *tx) insertArrays(ctx context.Context, b batchInsert, n int, row rowFunc
 // (to undo just that statement on a constraint error), and none for one
 // that writes one. (With $N placeholders a 250-row statement was 27 times
 // slower still: SQLite looks each $N name up in a list, from the start.)
+//
+// The rows share one args slice: SQLite runs each statement at once, and
+// PostgreSQL, whose statements t.later holds, sends only one row this way.
 func (t *tx) insertRows(ctx context.Context, b batchInsert, n int, row rowFunc, fail func(error) error) error {
-	_, held := t.q.(*pipeline)
 	args := make([]any, 0, len(b.types))
 	for i := range n {
-		if held && i > 0 {
-			args = make([]any, 0, len(b.types)) // t.later keeps the last one
-		}
 		var err error
 		if args, err = row(i, args[:0]); err != nil {
 			return fail(err)

@@ -17,16 +17,5 @@ func (q queries) FindVisiblePartnerIDs(ctx context.Context, userID string, ids [
 	u := w.arg(userID)
 	w.add("(p.owner_id = " + u + " OR p.manager_id = " + u +
 		" OR EXISTS (SELECT 1 FROM partner_grants g WHERE g.user_id = " + u + " AND g.partner_id = p.id))")
-	found, err := findAll(ctx, q, "SELECT p.id FROM partners p"+w.clause()+" ORDER BY p.id", w.args,
-		func(s scanner) (*string, error) {
-			var id string
-			return &id, s.Scan(&id)
-		}, "find visible partner ids")
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range found {
-		out = append(out, *id)
-	}
-	return out, nil
+	return findStrings(ctx, q, "SELECT p.id FROM partners p"+w.clause()+" ORDER BY p.id", w.args, "find visible partner ids")
 }

@@ -18,8 +18,10 @@ import (
 // and sends them together, in one round trip, with the next statement
 // that needs an answer, or with COMMIT. Over loopback a round trip is most
 // of a short statement's cost: a single lead intake made 13 of them.
-// BEGIN is held back the same way, so it goes out with the first
-// statement; the transaction's last writes go out with its COMMIT.
+// BEGIN is held back the same way, so it goes out with the first held
+// write or batched read (readTogether); a plain query or exec sends what
+// is held first, in a round trip of its own. The transaction's last
+// writes go out with its COMMIT.
 //
 // The statements run on one connection taken from the pool (sql.Conn);
 // batches go out as pgx batches on it (sql.Conn.Raw). A held-back write
@@ -50,15 +52,36 @@ type heldWrite struct {
 
 // outcome is what w's method returns for a statement's outcome.
 func (w heldWrite) outcome(tag pgconn.CommandTag, err error) error {
+	if err == nil && w.commit && tag.String() != "COMMIT" {
+		return w.fail(errors.New("the transaction was rolled back"))
+	}
+	return w.result(tag.RowsAffected(), err)
+}
+
+// result is what w's method returns when it changed n rows (or failed).
+func (w heldWrite) result(n int64, err error) error {
 	switch {
 	case err != nil:
 		return w.fail(err)
-	case w.one && tag.RowsAffected() == 0:
+	case w.one && n == 0:
 		return ally.ErrNotFound
-	case w.commit && tag.String() != "COMMIT":
-		return w.fail(errors.New("the transaction was rolled back"))
 	}
 	return nil
+}
+
+// exec runs w at once through q.
+func exec(ctx context.Context, q querier, w heldWrite) error {
+	res, err := q.ExecContext(ctx, w.query, w.args...)
+	if err != nil {
+		return w.fail(err)
+	}
+	return w.result(res.RowsAffected())
+}
+
+// oneRow is a write that must change one row, its errors named by op.
+func oneRow(op, query string, args []any) heldWrite {
+	return heldWrite{query: query, args: args, one: true,
+		fail: func(err error) error { return fmt.Errorf("store: %s: %w", op, err) }}
 }
 
 // flush sends the held-back writes, if any.
@@ -166,8 +189,7 @@ func (t *tx) later(ctx context.Context, fail func(error) error, query string, ar
 
 // laterOne is later for a write that must change one row, like execOne.
 func (t *tx) laterOne(ctx context.Context, op, query string, args ...any) error {
-	return t.hold(ctx, heldWrite{query: query, args: args, one: true,
-		fail: func(err error) error { return fmt.Errorf("store: %s: %w", op, err) }})
+	return t.hold(ctx, oneRow(op, query, args))
 }
 
 func (t *tx) hold(ctx context.Context, w heldWrite) error {
@@ -175,18 +197,7 @@ func (t *tx) hold(ctx context.Context, w heldWrite) error {
 		p.pending = append(p.pending, w)
 		return nil
 	}
-	res, err := t.q.ExecContext(ctx, w.query, w.args...)
-	if err != nil {
-		return w.fail(err)
-	}
-	n, err := res.RowsAffected()
-	switch {
-	case err != nil:
-		return w.fail(err)
-	case w.one && n == 0:
-		return ally.ErrNotFound
-	}
-	return nil
+	return exec(ctx, t.q, w)
 }
 
 // read is one query of readTogether: each gets every row, in order.
@@ -233,27 +244,9 @@ func (t *tx) readTogether(ctx context.Context, op string, reads ...read) error {
 		return nil
 	}
 	for _, r := range reads {
-		if err := t.readAll(ctx, op, r); err != nil {
+		if err := eachRow(ctx, t.queries, r.query, nil, r.each, op); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// readAll runs one read through the transaction's querier.
-func (t *tx) readAll(ctx context.Context, op string, r read) error {
-	rows, err := t.query(ctx, r.query)
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", op, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := r.each(rows); err != nil {
-			return fmt.Errorf("store: %s: %w", op, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: %s: %w", op, err)
 	}
 	return nil
 }

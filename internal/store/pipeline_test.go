@@ -126,7 +126,7 @@ func TestLockRoutingSetup(t *testing.T) {
 func TestAbortedTransactionDoesNotCommit(t *testing.T) {
 	t.Parallel()
 	if !slices.Contains(storetest.Engines(t), store.EnginePostgres) {
-		return // the SQLite-only run has no PostgreSQL to ask
+		t.Skip("needs PostgreSQL: set " + storetest.PostgresURLEnv)
 	}
 	db := storetest.Open(t, store.EnginePostgres)
 	ctx := t.Context()

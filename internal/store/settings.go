@@ -55,13 +55,5 @@ var sealedSecretsSQL = `SELECT v FROM (SELECT webhook_secret AS v FROM delivery_
 // each table that keeps secrets, for a check at start that the node's key
 // opens them.
 func (q queries) FindSealedSecrets(ctx context.Context, prefix string) ([]string, error) {
-	vs, err := findAll(ctx, q, sealedSecretsSQL, []any{prefix}, func(s scanner) (*string, error) {
-		var v string
-		return &v, s.Scan(&v)
-	}, "find sealed secrets")
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = *v
-	}
-	return out, err
+	return findStrings(ctx, q, sealedSecretsSQL, []any{prefix}, "find sealed secrets")
 }

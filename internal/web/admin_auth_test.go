@@ -128,22 +128,30 @@ func TestAdminLoginNext(t *testing.T) {
 	})
 }
 
+// enableTOTP turns two-step sign-in on for the staff user and returns
+// what makes the current code of the user's authenticator app.
+func (e *uiEnv) enableTOTP(a ally.Actor) (code func() string) {
+	e.t.Helper()
+	secret, _, err := e.app.BeginTOTP(e.ctx, a)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	code = func() string {
+		c, err := totp.GenerateCode(secret, time.Now())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return c
+	}
+	if err := e.app.EnableTOTP(e.ctx, a, code()); err != nil {
+		e.t.Fatal(err)
+	}
+	return code
+}
+
 func TestAdminLoginTOTP(t *testing.T) {
 	eachUI(t, func(t *testing.T, e *uiEnv) {
-		secret, _, err := e.app.BeginTOTP(e.ctx, e.admin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		code := func() string {
-			c, err := totp.GenerateCode(secret, time.Now())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return c
-		}
-		if err := e.app.EnableTOTP(e.ctx, e.admin, code()); err != nil {
-			t.Fatal(err)
-		}
+		code := e.enableTOTP(e.admin)
 		b := e.browser()
 		if pg := b.getOnly("/admin/login/totp"); pg.location() != "/admin/login" {
 			t.Fatalf("TOTP page without a pending sign-in: %d %q", pg.status, pg.location())

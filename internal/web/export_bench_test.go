@@ -105,7 +105,7 @@ func benchExport(b *testing.B, engine string, rows int) {
 }
 
 // seedExportLeads writes rows leads of the partner straight through the store.
-func seedExportLeads(b *testing.B, db *store.DB, partnerID string, rows int) {
+func seedExportLeads(tb testing.TB, db *store.DB, partnerID string, rows int) {
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	const batch = 5000
@@ -120,7 +120,7 @@ func seedExportLeads(b *testing.B, db *store.DB, partnerID string, rows int) {
 				PartnerID: partnerID, Status: ally.LeadNew, ReceivedAt: now, AssignedAt: now, UpdatedAt: now, Version: 1})
 		}
 		if err := db.Write(ctx, func(tx ally.Tx) error { return tx.CreateLeads(ctx, buf) }); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/allyprm/ally/internal/ally"
 )
@@ -78,17 +77,8 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 func TestPortalLeadsExportCutMidway(t *testing.T) {
 	eachUI(t, func(t *testing.T, e *uiEnv) {
 		a := e.leadsPartner("Alpha Partners", ally.Sections{Leads: true, LeadExport: true})
-		const n = 2000
-		now := time.Now().UTC()
-		leads := make([]*ally.Lead, n)
-		for i := range leads {
-			leads[i] = &ally.Lead{ID: ally.NewID(ally.PrefixLead), FirstName: "Lead", LastName: fmt.Sprint(i), Company: fmt.Sprintf("Company %04d", i),
-				Message: "A message long enough that the rows fill several batches of the download.", Custom: map[string]any{},
-				PartnerID: a.ID, Status: ally.LeadNew, ReceivedAt: now, AssignedAt: now, UpdatedAt: now, Version: 1}
-		}
-		if err := e.db.Write(e.ctx, func(tx ally.Tx) error { return tx.CreateLeads(e.ctx, leads) }); err != nil {
-			t.Fatal(err)
-		}
+		const n = 2000 // about 400 KB of rows: many batches of the download
+		seedExportLeads(t, e.db, a.ID, n)
 		alpha := e.signedInAt(a, "ann@alpha.example")
 		req := httptest.NewRequest("GET", "/partner/leads/export.csv", nil)
 		req.AddCookie(&http.Cookie{Name: "ally_portal", Value: alpha.cookie("ally_portal", "/partner/")})

@@ -8,9 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/pquerna/otp/totp"
 
 	"github.com/allyprm/ally/internal/ally"
 )
@@ -84,14 +81,7 @@ func TestSettingsUserResetTOTP(t *testing.T) {
 	eachSettings(t, func(t *testing.T, e *uiEnv) {
 		admin := e.user("admin@vendor.example", ally.RoleAdmin)
 		ana := e.user("ana@vendor.example", ally.RoleManager)
-		secret, _, err := e.app.BeginTOTP(e.ctx, ana)
-		if err != nil {
-			t.Fatal(err)
-		}
-		code, _ := totp.GenerateCode(secret, time.Now())
-		if err := e.app.EnableTOTP(e.ctx, ana, code); err != nil {
-			t.Fatal(err)
-		}
+		e.enableTOTP(ana)
 		userPath := "/admin/settings/users/" + ana.ID
 		e.user("max@vendor.example", ally.RoleManager)
 		wantText(t, e.signInStepwise("max@vendor.example").post(userPath+"/totp/reset", nil), http.StatusForbidden, "only admins")
